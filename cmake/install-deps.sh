@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what vspace needs on Debian 12, from Debian's own packages (nothing is downloaded
+# at build time). Usage: cmake/install-deps.sh [--bench] [--browser]
+#   (no flag)  compiler, CMake, libraries, test frameworks, Fashion-MNIST
+#   --bench    also the anchor libraries the benchmarks compare with (FAISS, hnswlib, ...)
+#   --browser  also Chromium, Node.js and npm for the browser test of the HTML map
+set -euo pipefail
+packages=(
+    g++ clang cmake make pkg-config file
+    libeigen3-dev libxsimd-dev libboost-dev libboost-math-dev libspectra-dev
+    libcli11-dev nlohmann-json3-dev libstb-dev zlib1g-dev
+    libgtest-dev libgmock-dev libbenchmark-dev libclang-rt-14-dev
+    dataset-fashion-mnist
+)
+for arg in "$@"; do
+    case "$arg" in
+        --bench) packages+=(libhnswlib-dev libfaiss-dev python3-faiss libopenblas0-openmp python3-numpy
+                            python3-sklearn umap-learn r-cran-uwot r-cran-rtsne python3-matplotlib hyperfine time) ;;
+        --browser) packages+=(chromium nodejs npm) ;;
+        *) echo "install-deps.sh: unknown option '$arg' (expected --bench or --browser)" >&2; exit 2 ;;
+    esac
+done
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    $sudo apt-get update -qq
+    $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+echo "install-deps: all ${#packages[@]} packages present"
