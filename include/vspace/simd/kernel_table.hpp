@@ -11,6 +11,7 @@
 #pragma once
 
 #include <vspace/core/scalar.hpp>
+#include <vspace/simd/block_table.hpp>
 #include <vspace/simd/level.hpp>
 
 #include <cstddef>
@@ -74,6 +75,7 @@ struct kernel_tables {
     kernel_table<float> f32;
     kernel_table<std::int8_t> i8;
     kernel_table<bit> b1;
+    block_kernels blocks;  ///< many-to-many kernels for exact batch search
     level lvl = level::serial;
 };
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <vspace/simd/bits.hpp>
+#include <vspace/simd/block_kernels.hpp>
 #include <vspace/simd/cosine.hpp>
 #include <vspace/simd/dot.hpp>
 #include <vspace/simd/i8.hpp>
@@ -22,6 +23,7 @@ kernel_tables make_tables(level l) noexcept {
     t.i8 = {bind_kernel<dot_i8, Arch, std::int8_t>(), bind_kernel<inner_product_i8, Arch, std::int8_t>(),
             bind_kernel<l2sq_i8, Arch, std::int8_t>(), bind_kernel<cosine_i8, Arch, std::int8_t>()};
     t.b1 = {bind_kernel<hamming_b1, Arch, std::uint64_t>(), bind_kernel<jaccard_b1, Arch, std::uint64_t>()};
+    t.blocks = make_block_kernels<Arch>(l);
     t.lvl = l;
     return t;
 }

@@ -4,6 +4,7 @@
 /// no usable vector unit, for `VSPACE_SIMD_ARCH=serial`, and as the tests' oracle in place.
 #pragma once
 
+#include <vspace/simd/block_kernels.hpp>
 #include <vspace/simd/kernel_table.hpp>
 #include <vspace/simd/one_to_many.hpp>
 #include <vspace/simd/reference.hpp>
@@ -53,6 +54,7 @@ inline kernel_tables make_serial_tables() noexcept {
             bind_kernel<detail::ref_cosine_i8, A, std::int8_t>()};
     t.b1 = {bind_kernel<detail::ref_hamming_b1, A, std::uint64_t>(),
             bind_kernel<detail::ref_jaccard_b1, A, std::uint64_t>()};
+    t.blocks = make_serial_block_kernels();
     t.lvl = level::serial;
     return t;
 }
