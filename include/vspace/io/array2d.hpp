@@ -5,8 +5,11 @@
 /// (uint8 pixels, packed bits). No padding, so it maps one-to-one onto `.npy` and texmex rows.
 #pragma once
 
+#include <vspace/core/error.hpp>
+
 #include <cstddef>
 #include <span>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
@@ -33,5 +36,18 @@ struct array2d {
 
     friend bool operator==(const array2d&, const array2d&) = default;
 };
+
+/// @cond detail
+namespace detail {
+/// Throws shape_error when a table's fields disagree (values.size() != rows * cols).
+template <class V>
+void check_table(const array2d<V>& a, std::string_view function) {
+    std::size_t n = 0;
+    if (__builtin_mul_overflow(a.rows, a.cols, &n) || n != a.values.size())
+        VSPACE_THROW(shape_error, function, ": table holds ", a.values.size(), " values (expected ", a.rows, " x ",
+                     a.cols, ")");
+}
+}  // namespace detail
+/// @endcond
 
 }  // namespace vspace

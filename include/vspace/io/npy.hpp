@@ -486,9 +486,7 @@ inline void save_npy(const std::filesystem::path& path, matrix_view<bit> m) {
 template <file_element V>
 void save_npy(const std::filesystem::path& path, const array2d<V>& a) {
     detail::check_writable_dims(a.cols, "save_npy");
-    if (a.values.size() != a.rows * a.cols)
-        VSPACE_THROW(shape_error, "save_npy: table holds ", a.values.size(), " values (expected ", a.rows, " x ",
-                     a.cols, ")");
+    detail::check_table(a, "save_npy");
     const std::size_t shape[] = {a.rows, a.cols};
     detail::write_npy(path, element_type_of<V>(), shape, a.rows, a.cols * sizeof(V),
                       [&](std::size_t i) { return a.values.data() + i * a.cols; });
