@@ -1,40 +1,216 @@
 // SPDX-License-Identifier: MIT
 /// @file
-/// Binary-vector kernels on packed 64-bit words: Hamming distance and Jaccard distance.
-/// xsimd 8.1 has no batch popcount, so these are word loops over the popcount builtin, which
-/// the POPCNT and AVX-512 VPOPCNTDQ translation units compile to the instruction.
+/// Binary-vector kernels on packed 64-bit words: Hamming distance and Jaccard distance. Like
+/// the int8 kernels they are shells over a *count* policy that counts the bits of one pass:
+/// `popcount_words` (the POPCNT instruction, one word at a time), `popcount_lanes<Op>` (xsimd
+/// batches with a per-lane bit count Op: SWAR here, `pshufb` nibble lookup in x86/popcount.hpp)
+/// and `x86::vpopcntq_counts` (AVX-512 VPOPCNTDQ, the avx512_vnni level).
 #pragma once
+
+#include <vspace/simd/ops.hpp>
+#include <vspace/simd/x86/popcount.hpp>
 
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 namespace vspace::simd {
 
+/// Per-lane bit count of 64-bit lanes in plain xsimd (SWAR: pairs, nibbles, bytes, then the
+/// bytes of each lane summed by shifts), for instruction sets without a popcount instruction.
+struct swar_lane_count {
+    template <class Arch>
+    static xsimd::batch<std::uint64_t, Arch> count(xsimd::batch<std::uint64_t, Arch> x) noexcept {
+        using b64 = xsimd::batch<std::uint64_t, Arch>;
+        x = x - ((x >> 1) & b64(0x5555555555555555ull));
+        x = (x & b64(0x3333333333333333ull)) + ((x >> 2) & b64(0x3333333333333333ull));
+        x = (x + (x >> 4)) & b64(0x0f0f0f0f0f0f0f0full);
+        x = x + (x >> 8);
+        x = x + (x >> 16);
+        x = x + (x >> 32);
+        return x & b64(0x7f);
+    }
+};
+
+/// Counts with the scalar popcount builtin, one word of the query against R rows; compiled
+/// to the POPCNT instruction in every per-level unit from sse4_2 up.
+struct popcount_words {
+    template <class Arch>
+    static constexpr std::size_t rows_per_pass() noexcept {
+        return 4;
+    }
+    /// out[k] = popcount(q XOR rows[k])
+    template <class Arch, std::size_t R>
+    static void hamming(const std::uint64_t* q, const std::uint64_t* const* rows, std::size_t words,
+                        std::uint64_t* out) noexcept {
+        std::uint64_t c[R] = {};
+        for (std::size_t i = 0; i < words; ++i)
+            #pragma GCC unroll 8
+            for (std::size_t k = 0; k < R; ++k)
+                c[k] += static_cast<std::uint64_t>(__builtin_popcountll(q[i] ^ rows[k][i]));
+        #pragma GCC unroll 8
+        for (std::size_t k = 0; k < R; ++k) out[k] = c[k];
+    }
+    /// both[k] = popcount(q AND rows[k]), either[k] = popcount(q OR rows[k])
+    template <class Arch, std::size_t R>
+    static void jaccard(const std::uint64_t* q, const std::uint64_t* const* rows, std::size_t words,
+                        std::uint64_t* both, std::uint64_t* either) noexcept {
+        std::uint64_t b[R] = {}, e[R] = {};
+        for (std::size_t i = 0; i < words; ++i)
+            #pragma GCC unroll 8
+            for (std::size_t k = 0; k < R; ++k) {
+                b[k] += static_cast<std::uint64_t>(__builtin_popcountll(q[i] & rows[k][i]));
+                e[k] += static_cast<std::uint64_t>(__builtin_popcountll(q[i] | rows[k][i]));
+            }
+        #pragma GCC unroll 8
+        for (std::size_t k = 0; k < R; ++k) {
+            both[k] = b[k];
+            either[k] = e[k];
+        }
+    }
+};
+
+/// Counts over xsimd batches of words; LaneCount::count<Arch> gives the bits of each lane.
+template <class LaneCount>
+struct popcount_lanes {
+    template <class Arch>
+    static constexpr std::size_t rows_per_pass() noexcept {
+        return 4;
+    }
+    template <class Arch, std::size_t R>
+    static void hamming(const std::uint64_t* q, const std::uint64_t* const* rows, std::size_t words,
+                        std::uint64_t* out) noexcept {
+        using b64 = xsimd::batch<std::uint64_t, Arch>;
+        b64 s[R] = {};
+        for_each_batch<Arch>(q, words, [&](const b64& x, auto&& load) {
+            #pragma GCC unroll 8
+            for (std::size_t k = 0; k < R; ++k) s[k] += LaneCount::template count<Arch>(x ^ load(rows[k]));
+        });
+        #pragma GCC unroll 8
+        for (std::size_t k = 0; k < R; ++k) out[k] = reduce_sum(s[k]);
+    }
+    template <class Arch, std::size_t R>
+    static void jaccard(const std::uint64_t* q, const std::uint64_t* const* rows, std::size_t words,
+                        std::uint64_t* both, std::uint64_t* either) noexcept {
+        using b64 = xsimd::batch<std::uint64_t, Arch>;
+        b64 b[R] = {}, e[R] = {};
+        for_each_batch<Arch>(q, words, [&](const b64& x, auto&& load) {
+            #pragma GCC unroll 8
+            for (std::size_t k = 0; k < R; ++k) {
+                const b64 y = load(rows[k]);
+                b[k] += LaneCount::template count<Arch>(x & y);
+                e[k] += LaneCount::template count<Arch>(x | y);
+            }
+        });
+        #pragma GCC unroll 8
+        for (std::size_t k = 0; k < R; ++k) {
+            both[k] = reduce_sum(b[k]);
+            either[k] = reduce_sum(e[k]);
+        }
+    }
+
+private:
+    template <class Arch, class Step>
+    static void for_each_batch(const std::uint64_t* q, std::size_t words, Step&& step) noexcept {
+        using b64 = xsimd::batch<std::uint64_t, Arch>;
+        std::size_t i = 0;
+        for (; i + b64::size <= words; i += b64::size)
+            step(b64::load_unaligned(q + i), [i](const std::uint64_t* r) { return b64::load_unaligned(r + i); });
+        if (i < words) {
+            const tail_loader<std::uint64_t, Arch> tail(i, words);
+            step(tail(q), tail);
+        }
+    }
+};
+
+/// The count policy of the levels without VPOPCNTDQ: SWAR where there is no POPCNT (sse2),
+/// else the POPCNT word loop, which measured fastest on the short rows binary codes have (see
+/// docs/benchmarks.md: the `pshufb` lookup only wins past about 1000 words).
+template <class Arch>
+using default_popcount = std::conditional_t<x86::has_popcnt<Arch>, popcount_words, popcount_lanes<swar_lane_count>>;
+
+/// Hamming distance popcount(a XOR b), exact.
+template <class Count>
+struct hamming_b1_with {
+    template <class Arch>
+    static constexpr std::size_t rows_per_pass() noexcept {
+        return Count::template rows_per_pass<Arch>();
+    }
+    template <class Arch, std::size_t R>
+    static void run_rows(const std::uint64_t* q, const std::uint64_t* const* rows, std::size_t words,
+                         float* out) noexcept {
+        std::uint64_t c[R];
+        Count::template hamming<Arch, R>(q, rows, words, c);
+        #pragma GCC unroll 8
+        for (std::size_t k = 0; k < R; ++k) out[k] = static_cast<float>(c[k]);
+    }
+    template <class Arch>
+    static float run(const std::uint64_t* a, const std::uint64_t* b, std::size_t words) noexcept {
+        float out;
+        run_rows<Arch, 1>(a, &b, words, &out);
+        return out;
+    }
+};
+
+/// Jaccard distance 1 - |a AND b| / |a OR b| (0 when both are empty), from exact counts, in
+/// double as the reference computes it.
+template <class Count>
+struct jaccard_b1_with {
+    template <class Arch>
+    static constexpr std::size_t rows_per_pass() noexcept {
+        return Count::template rows_per_pass<Arch>();
+    }
+    template <class Arch, std::size_t R>
+    static void run_rows(const std::uint64_t* q, const std::uint64_t* const* rows, std::size_t words,
+                         float* out) noexcept {
+        std::uint64_t both[R], either[R];
+        Count::template jaccard<Arch, R>(q, rows, words, both, either);
+        #pragma GCC unroll 8
+        for (std::size_t k = 0; k < R; ++k)
+            out[k] = either[k] == 0
+                         ? 0.f
+                         : static_cast<float>(1.0 - static_cast<double>(both[k]) / static_cast<double>(either[k]));
+    }
+    template <class Arch>
+    static float run(const std::uint64_t* a, const std::uint64_t* b, std::size_t words) noexcept {
+        float out;
+        run_rows<Arch, 1>(a, &b, words, &out);
+        return out;
+    }
+};
+
+/// The Hamming kernel of levels without VPOPCNTDQ.
 struct hamming_b1 {
     template <class Arch>
-    static float run(const std::uint64_t* a, const std::uint64_t* b, std::size_t words) noexcept;
+    static constexpr std::size_t rows_per_pass() noexcept {
+        return 4;
+    }
+    template <class Arch, std::size_t R>
+    static void run_rows(const std::uint64_t* q, const std::uint64_t* const* rows, std::size_t words,
+                         float* out) noexcept {
+        hamming_b1_with<default_popcount<Arch>>::template run_rows<Arch, R>(q, rows, words, out);
+    }
+    template <class Arch>
+    static float run(const std::uint64_t* a, const std::uint64_t* b, std::size_t words) noexcept {
+        return hamming_b1_with<default_popcount<Arch>>::template run<Arch>(a, b, words);
+    }
 };
 
+/// The Jaccard kernel of levels without VPOPCNTDQ.
 struct jaccard_b1 {
     template <class Arch>
-    static float run(const std::uint64_t* a, const std::uint64_t* b, std::size_t words) noexcept;
-};
-
-template <class Arch>
-float hamming_b1::run(const std::uint64_t* a, const std::uint64_t* b, std::size_t words) noexcept {
-    std::uint32_t s = 0;
-    for (std::size_t i = 0; i < words; ++i) s += static_cast<std::uint32_t>(__builtin_popcountll(a[i] ^ b[i]));
-    return static_cast<float>(s);
-}
-
-template <class Arch>
-float jaccard_b1::run(const std::uint64_t* a, const std::uint64_t* b, std::size_t words) noexcept {
-    std::uint32_t both = 0, either = 0;
-    for (std::size_t i = 0; i < words; ++i) {
-        both += static_cast<std::uint32_t>(__builtin_popcountll(a[i] & b[i]));
-        either += static_cast<std::uint32_t>(__builtin_popcountll(a[i] | b[i]));
+    static constexpr std::size_t rows_per_pass() noexcept {
+        return 4;
     }
-    return either == 0 ? 0.f : 1.f - static_cast<float>(both) / static_cast<float>(either);
-}
+    template <class Arch, std::size_t R>
+    static void run_rows(const std::uint64_t* q, const std::uint64_t* const* rows, std::size_t words,
+                         float* out) noexcept {
+        jaccard_b1_with<default_popcount<Arch>>::template run_rows<Arch, R>(q, rows, words, out);
+    }
+    template <class Arch>
+    static float run(const std::uint64_t* a, const std::uint64_t* b, std::size_t words) noexcept {
+        return jaccard_b1_with<default_popcount<Arch>>::template run<Arch>(a, b, words);
+    }
+};
 
 }  // namespace vspace::simd

@@ -6,8 +6,11 @@
 /// xsimd): metrics and indexes include it; the kernels themselves live in the per-level code.
 ///
 /// Every entry returns a *distance* as float (smaller is closer): `inner_product` is -<a,b>,
-/// `cosine` is 1 - cos. Integer kernels accumulate exactly in int32 and convert at the end.
+/// `cosine` is 1 - cos. Integer kernels are exact for every `n` (int32 accumulators flushed
+/// into int64 before they can overflow) and round once, at the end, to float; int8 `cosine` and
+/// bit `jaccard` equal the reference's double formula on the exact integers, rounded to float.
 /// `n` counts storage elements: dimensions for float and int8, 64-bit words for bit.
+/// Kernels take any alignment, never read past the n elements of a row, and propagate NaN.
 #pragma once
 
 #include <vspace/core/scalar.hpp>
@@ -38,11 +41,19 @@ template <class S>
 using many_fn = void (*)(const S* q, const S* base, std::size_t stride, std::size_t rows,
                          std::size_t n, float* out) noexcept;
 
-/// One distance kernel in its two shapes.
+/// out[i] = d(q, rows[i]) for i < count: one query against scattered rows (a graph node's
+/// neighbour list). The rows of the next pass are prefetched while the current one is computed.
+template <class S>
+using gather_fn = void (*)(const S* q, const S* const* rows, std::size_t count, std::size_t n,
+                           float* out) noexcept;
+
+/// One distance kernel in its three shapes. The shapes compute each row with the same code,
+/// so `many` and `gather` give exactly `one`'s value for every row.
 template <class S>
 struct kernel {
     pair_fn<S> one = nullptr;
     many_fn<S> many = nullptr;
+    gather_fn<S> gather = nullptr;
 };
 
 template <class T>
@@ -58,9 +69,9 @@ struct kernel_table<float> {
 
 template <>
 struct kernel_table<std::int8_t> {
-    kernel<std::int8_t> dot;            ///< +<a, b>, exact in int32
+    kernel<std::int8_t> dot;            ///< +<a, b>, exact
     kernel<std::int8_t> inner_product;  ///< -<a, b>
-    kernel<std::int8_t> l2sq;           ///< |a - b|^2, exact in int32
+    kernel<std::int8_t> l2sq;           ///< |a - b|^2, exact
     kernel<std::int8_t> cosine;         ///< 1 - cos(a, b)
 };
 

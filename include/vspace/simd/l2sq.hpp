@@ -4,44 +4,69 @@
 /// Squared because ordering is preserved and the square root is costly; `metric::l2` takes it.
 #pragma once
 
-#include <vspace/simd/reduce.hpp>
+#include <vspace/simd/ops.hpp>
 
 #include <cstddef>
 
 namespace vspace::simd {
 
-/// |a - b|^2 for float vectors.
+/// |a - b|^2 for float vectors. Sums the squared differences directly (never |a|^2 + |b|^2 -
+/// 2<a,b>), so near-identical vectors keep full relative accuracy.
 struct l2sq_f32 {
+    /// Rows per pass: 4 rows x 4 accumulators fit in 32 registers, 2 rows in 16.
+    template <class Arch>
+    static constexpr std::size_t rows_per_pass() noexcept {
+        return register_count<Arch> >= 32 ? 4 : 2;
+    }
+    /// out[k] = |q - rows[k]|^2 for k < R.
+    template <class Arch, std::size_t R>
+    static void run_rows(const float* q, const float* const* rows, std::size_t n, float* out) noexcept;
     template <class Arch>
     static float run(const float* a, const float* b, std::size_t n) noexcept;
 };
 
-template <class Arch>
-float l2sq_f32::run(const float* a, const float* b, std::size_t n) noexcept {
+template <class Arch, std::size_t R>
+void l2sq_f32::run_rows(const float* q, const float* const* rows, std::size_t n, float* out) noexcept {
     using batch = xsimd::batch<float, Arch>;
     constexpr std::size_t w = batch::size;
-    batch s0(0.f), s1(0.f), s2(0.f), s3(0.f);
+    batch s[R][4] = {};  // value-initialized batches are zero
     std::size_t i = 0;
-    for (; i + 4 * w <= n; i += 4 * w) {
-        const batch d0 = batch::load_unaligned(a + i) - batch::load_unaligned(b + i);
-        const batch d1 = batch::load_unaligned(a + i + w) - batch::load_unaligned(b + i + w);
-        const batch d2 = batch::load_unaligned(a + i + 2 * w) - batch::load_unaligned(b + i + 2 * w);
-        const batch d3 = batch::load_unaligned(a + i + 3 * w) - batch::load_unaligned(b + i + 3 * w);
-        s0 = xsimd::fma(d0, d0, s0);
-        s1 = xsimd::fma(d1, d1, s1);
-        s2 = xsimd::fma(d2, d2, s2);
-        s3 = xsimd::fma(d3, d3, s3);
-    }
+    for (; i + 4 * w <= n; i += 4 * w)
+        #pragma GCC unroll 8
+        for (std::size_t u = 0; u < 4; ++u) {
+            const batch x = batch::load_unaligned(q + i + u * w);
+            #pragma GCC unroll 8
+            for (std::size_t k = 0; k < R; ++k) {
+                const batch d = x - batch::load_unaligned(rows[k] + i + u * w);
+                s[k][u] = fmadd<Arch>(d, d, s[k][u]);
+            }
+        }
     for (; i + w <= n; i += w) {
-        const batch d = batch::load_unaligned(a + i) - batch::load_unaligned(b + i);
-        s0 = xsimd::fma(d, d, s0);
+        const batch x = batch::load_unaligned(q + i);
+        #pragma GCC unroll 8
+        for (std::size_t k = 0; k < R; ++k) {
+            const batch d = x - batch::load_unaligned(rows[k] + i);
+            s[k][0] = fmadd<Arch>(d, d, s[k][0]);
+        }
     }
-    float s = reduce_sum((s0 + s1) + (s2 + s3));
-    for (; i < n; ++i) {
-        const float d = a[i] - b[i];
-        s += d * d;
+    if (i < n) {
+        const tail_loader<float, Arch> tail(i, n);
+        const batch x = tail(q);
+        #pragma GCC unroll 8
+        for (std::size_t k = 0; k < R; ++k) {
+            const batch d = x - tail(rows[k]);
+            s[k][1] = fmadd<Arch>(d, d, s[k][1]);
+        }
     }
-    return s;
+    #pragma GCC unroll 8
+    for (std::size_t k = 0; k < R; ++k) out[k] = reduce_sum((s[k][0] + s[k][1]) + (s[k][2] + s[k][3]));
+}
+
+template <class Arch>
+float l2sq_f32::run(const float* a, const float* b, std::size_t n) noexcept {
+    float out;
+    run_rows<Arch, 1>(a, &b, n, &out);
+    return out;
 }
 
 }  // namespace vspace::simd

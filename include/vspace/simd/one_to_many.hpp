@@ -1,22 +1,78 @@
 // SPDX-License-Identifier: MIT
 /// @file
-/// The one-to-many shape of a pair kernel: one query against a block of rows, prefetching
-/// ahead, so that a scan pays one indirect call per block instead of one per row.
+/// The one-to-many shapes of a kernel: one query against a block of rows (`one_to_many`, for
+/// flat scans) or against a list of row pointers (`gather`, for graph neighbour lists). A
+/// kernel may provide `run_rows<Arch, R>`, which computes R rows in one pass and loads each
+/// query element once for all of them; the shapes then go R rows at a time. Rows are computed
+/// by the same code in every shape, so a distance never depends on which shape produced it.
 #pragma once
 
 #include <cstddef>
 
 namespace vspace::simd {
 
-/// out[i] = Kernel(q, base + i * stride) for i < rows.
-template <class Kernel, class Arch, class S>
+namespace detail {
+
+/// Rows per pass of kernel K at Arch: K::rows_per_pass<Arch>() if K has `run_rows`, else 1.
+template <class K, class Arch>
+constexpr std::size_t rows_per_pass() noexcept {
+    if constexpr (requires { K::template rows_per_pass<Arch>(); })
+        return K::template rows_per_pass<Arch>();
+    else
+        return 1;
+}
+
+/// out[k] = K(q, rows[k]) for k < R.
+template <class K, class Arch, std::size_t R, class S>
+inline void run_pass(const S* q, const S* const* rows, std::size_t n, float* out) noexcept {
+    if constexpr (R == 1 && !requires { K::template rows_per_pass<Arch>(); })
+        out[0] = K::template run<Arch>(q, rows[0], n);
+    else
+        K::template run_rows<Arch, R>(q, rows, n, out);
+}
+
+/// Prefetches the first cache lines of a row that is about to be read. Later lines follow
+/// from the hardware prefetcher once the row is being streamed.
+template <class Arch, class S>
+inline void prefetch_row(const S* row, std::size_t n) noexcept {
+    const auto* p = reinterpret_cast<const char*>(row);
+    const std::size_t bytes = n * sizeof(S), lines = bytes < 256 ? bytes : 256;
+    for (std::size_t b = 0; b < lines; b += 64) __builtin_prefetch(p + b);
+}
+
+}  // namespace detail
+
+/// out[i] = K(q, base + i * stride) for i < rows.
+template <class K, class Arch, class S>
 void one_to_many(const S* q, const S* base, std::size_t stride, std::size_t rows, std::size_t n,
                  float* out) noexcept {
-    constexpr std::size_t ahead = 4;  // rows in flight: enough to cover memory latency
-    for (std::size_t i = 0; i < rows; ++i) {
-        if (i + ahead < rows) __builtin_prefetch(base + (i + ahead) * stride);
-        out[i] = Kernel::template run<Arch>(q, base + i * stride, n);
+    constexpr std::size_t per_pass = detail::rows_per_pass<K, Arch>();
+    std::size_t i = 0;
+    for (; i + per_pass <= rows; i += per_pass) {
+        const S* r[per_pass];
+        #pragma GCC unroll 8
+        for (std::size_t k = 0; k < per_pass; ++k) r[k] = base + (i + k) * stride;
+        detail::run_pass<K, Arch, per_pass>(q, r, n, out + i);
     }
+    for (; i < rows; ++i) {
+        const S* r[1] = {base + i * stride};
+        detail::run_pass<K, Arch, 1>(q, r, n, out + i);
+    }
+}
+
+/// out[i] = K(q, rows[i]) for i < count. The rows of the next pass are prefetched while the
+/// current one is computed, which hides part of the cache misses of scattered rows.
+template <class K, class Arch, class S>
+void gather(const S* q, const S* const* rows, std::size_t count, std::size_t n, float* out) noexcept {
+    constexpr std::size_t per_pass = detail::rows_per_pass<K, Arch>();
+    for (std::size_t k = 0; k < per_pass && k < count; ++k) detail::prefetch_row<Arch>(rows[k], n);
+    std::size_t i = 0;
+    for (; i + per_pass <= count; i += per_pass) {
+        for (std::size_t k = i + per_pass; k < i + 2 * per_pass && k < count; ++k)
+            detail::prefetch_row<Arch>(rows[k], n);
+        detail::run_pass<K, Arch, per_pass>(q, rows + i, n, out + i);
+    }
+    for (; i < count; ++i) detail::run_pass<K, Arch, 1>(q, rows + i, n, out + i);
 }
 
 }  // namespace vspace::simd
