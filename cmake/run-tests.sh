@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# The whole test suite, exactly as CI runs it (.ci/run calls this script and nothing else).
+#   bash cmake/run-tests.sh            all steps below, then a summary; exit 1 if any failed
+# Steps:
+#   release        Release build of everything (library tests, examples, the vspace tool,
+#                  tests/compile: every public header on its own) and all tests (ctest -j2)
+#   odr            cmake/check-odr.sh on the per-level SIMD objects
+#   noexcept       the lesson built with -fno-exceptions runs
+#   sanitize       Debug build (-O1) with ASan + UBSan and all tests again
+#   consumer       tests/consumer against the installed package (cmake --install, find_package)
+#   subdirectory   tests/consumer through add_subdirectory of this source tree
+# Environment: VSPACE_CI_DIR (build folder, default build/ci), VSPACE_JOBS (default 2),
+# VSPACE_CI_STEPS (space-separated subset of the steps, default all).
+set -uo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+out=${VSPACE_CI_DIR:-$root/build/ci}
+jobs=${VSPACE_JOBS:-2}
+steps=${VSPACE_CI_STEPS:-"release odr noexcept sanitize consumer subdirectory"}
+mkdir -p "$out"
+log_dir=$out/logs
+mkdir -p "$log_dir"
+
+names=() results=() seconds=()
+failed=0
+
+# run_step NAME FUNCTION: runs FUNCTION, logs to $log_dir/NAME.log (also shown), records the result.
+run_step() {
+    local name=$1 fn=$2 start=$SECONDS status
+    case " $steps " in *" $name "*) ;; *) return 0 ;; esac
+    echo
+    echo "===== $name"
+    $fn 2>&1 | tee "$log_dir/$name.log"
+    status=${PIPESTATUS[0]}
+    names+=("$name") seconds+=($((SECONDS - start)))
+    if [ "$status" -eq 0 ]; then results+=(PASS); else results+=(FAIL); failed=1; fi
+}
+
+configure() {  # configure DIR [cmake args...]
+    local dir=$1
+    shift
+    cmake -S "$root" -B "$dir" -DVSPACE_BUILD_TESTS=ON -DVSPACE_BUILD_EXAMPLES=ON "$@" >"$dir.configure.log" 2>&1 ||
+        { cat "$dir.configure.log"; return 1; }
+}
+
+run_ctest() {  # run_ctest DIR
+    ctest --test-dir "$1" -j "$jobs" --output-on-failure --timeout 900
+}
+
+step_release() {
+    configure "$out/release" -DCMAKE_BUILD_TYPE=Release &&
+        cmake --build "$out/release" -j "$jobs" &&
+        run_ctest "$out/release"
+}
+
+step_odr() {
+    bash "$root/cmake/check-odr.sh" "$out/release"
+}
+
+step_noexcept() {
+    cmake --build "$out/release" --target example_02_search_noexcept -j "$jobs" &&
+        "$out/release/examples/example_02_search_noexcept" 2000 32
+}
+
+step_sanitize() {
+    # -O1: sanitized code at -O0 is several times slower, and -O1 keeps useful stack traces.
+    configure "$out/sanitize" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
+        -DVSPACE_SANITIZE=address,undefined &&
+        cmake --build "$out/sanitize" -j "$jobs" &&
+        ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 run_ctest "$out/sanitize"
+}
+
+step_consumer() {
+    local prefix=$out/prefix
+    rm -rf "$prefix" "$out/consumer"
+    cmake --install "$out/release" --prefix "$prefix" >"$out/install.log" 2>&1 || { cat "$out/install.log"; return 1; }
+    cmake -S "$root/tests/consumer" -B "$out/consumer" -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$prefix" &&
+        cmake --build "$out/consumer" -j "$jobs" &&
+        "$out/consumer/consumer" && "$out/consumer/consumer_header_only"
+}
+
+step_subdirectory() {
+    rm -rf "$out/subdirectory"
+    cmake -S "$root/tests/consumer" -B "$out/subdirectory" -DCMAKE_BUILD_TYPE=Release -DVSPACE_SOURCE_DIR="$root" &&
+        cmake --build "$out/subdirectory" -j "$jobs" &&
+        "$out/subdirectory/consumer" && "$out/subdirectory/consumer_header_only"
+}
+
+total_start=$SECONDS
+run_step release step_release
+run_step odr step_odr
+run_step noexcept step_noexcept
+run_step sanitize step_sanitize
+run_step consumer step_consumer
+run_step subdirectory step_subdirectory
+
+echo
+echo "===== summary ($(nproc) cores, $((SECONDS - total_start)) s in all; logs in $log_dir)"
+for i in "${!names[@]}"; do
+    printf '  %-14s %s  %5d s\n' "${names[$i]}" "${results[$i]}" "${seconds[$i]}"
+done
+if [ "$failed" -ne 0 ]; then
+    echo "run-tests: FAILED"
+    exit 1
+fi
+echo "run-tests: all steps passed"
