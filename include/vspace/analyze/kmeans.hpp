@@ -115,11 +115,10 @@ private:
         }
         const std::size_t k = options_.k, n = x.rows();
         detail::lloyd_params params{.max_iter = options_.max_iter,
-                                    .tol = 0,
+                                    .tol = options_.tol,
                                     .bounds = use_bounds(n, k),
                                     .spherical = spherical,
                                     .n_threads = options_.n_threads};
-        if constexpr (!majority) params.tol = options_.tol * detail::mean_variance(x, options_.n_threads);
 
         kmeans_result best;
         matrix<T> best_centers;
@@ -172,26 +171,37 @@ private:
     }
 
     std::vector<std::size_t> choose_seeds(matrix_view<T> x, rng& gen) const {
-        const std::size_t n = x.rows(), k = options_.k, words = x.words();
+        const std::size_t n = x.rows(), k = options_.k;
+        if (options_.init == kmeans_init::random) return detail::seed_random(n, k, gen);
         const std::size_t trials = options_.n_local_trials != 0
                                        ? options_.n_local_trials
                                        : 2 + static_cast<std::size_t>(std::log(static_cast<double>(k)));
-        simd::kernel<storage_t<T>> kernel;
-        if constexpr (majority) kernel = simd::kernels<bit>().hamming;
-        else kernel = simd::kernels<float>().l2sq;  // on unit rows for cosine: same ranking
-        auto dist = [kernel, words](const storage_t<T>* a, const storage_t<T>* b) {
-            const float d = kernel.one(a, b, words);
-            if constexpr (majority) return d;
-            else return std::sqrt(std::max(0.f, d));  // a true metric, for the triangle skip
-        };
-        kmeans_init init = options_.init;
-        if (init == kmeans_init::automatic) init = n <= 200000 ? kmeans_init::plus_plus : kmeans_init::parallel;
-        switch (init) {
-            case kmeans_init::random: return detail::seed_random(n, k, gen);
-            case kmeans_init::parallel:
-                return detail::seed_parallel(x, k, options_.parallel_rounds, trials, dist, gen, options_.n_threads);
-            default: return detail::seed_plus_plus(x, {}, k, trials, dist, gen, options_.n_threads);
+        detail::seeding_metric<storage_t<T>> dist{.words = x.words(), .squared = !majority};
+        if constexpr (majority) dist.kernel = simd::kernels<bit>().hamming;
+        else dist.kernel = simd::kernels<float>().l2sq;  // on unit rows for cosine: same ranking
+
+        // Seed from a uniform sample (rows kept in order, for memory locality).
+        const std::size_t m = std::clamp(options_.init_sample != 0 ? options_.init_sample
+                                                                   : std::max<std::size_t>(automatic_sample, 64 * k),
+                                         k, n);
+        matrix<T> sample;
+        std::vector<std::size_t> rows;
+        matrix_view<T> from = x;
+        if (m < n) {
+            rows = detail::seed_random(n, m, gen);
+            std::sort(rows.begin(), rows.end());
+            sample = matrix<T>(m, x.dims());
+            for (std::size_t i = 0; i < m; ++i) std::copy_n(x.row_data(rows[i]), x.words(), sample.row_data(i));
+            from = sample.view();
         }
+        kmeans_init init = options_.init;
+        if (init == kmeans_init::automatic) init = m <= 200000 ? kmeans_init::plus_plus : kmeans_init::parallel;
+        auto seeds = init == kmeans_init::parallel
+                         ? detail::seed_parallel(from, k, options_.parallel_rounds, trials, dist, gen, options_.n_threads)
+                         : detail::seed_plus_plus(from, {}, k, trials, dist, gen, options_.n_threads);
+        if (m < n)
+            for (auto& s : seeds) s = rows[s];
+        return seeds;
     }
 
     static matrix<float> normalized(matrix_view<float> data)
@@ -210,6 +220,8 @@ private:
         }
         return unit;
     }
+
+    static constexpr std::size_t automatic_sample = 16384;
 
     kmeans_options options_;
     matrix<T> centroids_;

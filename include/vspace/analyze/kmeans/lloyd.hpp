@@ -36,29 +36,12 @@ struct lloyd_outcome {
 
 struct lloyd_params {
     std::size_t max_iter = 300;
-    double tol = 0;          ///< absolute: stop when the sum of squared centroid moves is <= tol
+    /// Stop when the sum of squared centroid moves is <= tol x the mean per-dimension variance.
+    double tol = 0;
     bool bounds = true;      ///< Elkan's bounds (else plain Lloyd)
     bool spherical = false;  ///< centroids are normalised means (rows must be unit vectors)
     std::size_t n_threads = 0;
 };
-
-/// Mean per-dimension variance of the rows (scikit-learn scales `tol` by it).
-inline double mean_variance(matrix_view<float> x, std::size_t n_threads) {
-    const std::size_t n = x.rows(), d = x.dims();
-    std::vector<double> var(d, 0.0);
-    parallel_for(n_threads, d, [&](std::size_t j0, std::size_t j1, std::size_t) {
-        std::vector<double> sum(j1 - j0, 0.0), sq(j1 - j0, 0.0);
-        for (std::size_t i = 0; i < n; ++i) {
-            const float* r = x.row_data(i);
-            for (std::size_t j = j0; j < j1; ++j) sum[j - j0] += r[j], sq[j - j0] += double(r[j]) * r[j];
-        }
-        for (std::size_t j = j0; j < j1; ++j) {
-            const double m = sum[j - j0] / double(n);
-            var[j] = std::max(0.0, sq[j - j0] / double(n) - m * m);
-        }
-    });
-    return std::accumulate(var.begin(), var.end(), 0.0) / double(std::max<std::size_t>(d, 1));
-}
 
 class lloyd_run {
 public:
@@ -72,18 +55,15 @@ public:
         upper_.assign(n_, 0.f);
         if (p_.bounds) lower_.assign(n_ * k_, 0.f);
         drift_.assign(k_, 0.0);
-        full_assign();
         sums_.assign(k_ * d_, 0.0);
         counts_.assign(k_, 0);
-        moves_.clear();
-        for (std::size_t i = 0; i < n_; ++i) moves_.push_back({static_cast<std::uint32_t>(i), no_cluster, labels_[i]});
-        apply_moves();
+        const double tol = p_.tol * first_assign();
         bool consistent = false;  // labels are nearest to the current centroids
         while (true) {
             out.reseeded += reseed_empty();
             const double shift = update_centers();
             ++out.iterations;
-            if (shift <= p_.tol) {
+            if (shift <= tol) {
                 out.converged = true;
                 break;
             }
@@ -113,22 +93,58 @@ private:
         return std::sqrt(std::max(0.f, l2sq_.one(x_.row_data(i), c_.row_data(j), d_)));
     }
 
-    // Every point against every centroid: sets labels, exact upper bounds and lower bounds.
-    void full_assign() {
-        parallel_for(p_.n_threads, n_, [&](std::size_t b, std::size_t e, std::size_t) {
+    // Every point against every centroid: sets labels, exact upper and lower bounds, and the
+    // centroid sums, in one pass over the data (it is memory-bound). The sums are built per
+    // fixed block of rows and added in block order, so they do not depend on the threads.
+    // Returns the mean per-dimension variance of the data, which scales `tol`.
+    double first_assign() {
+        constexpr std::size_t max_blocks = 16;
+        const std::size_t blocks = std::min(max_blocks, n_);
+        const bool fused = blocks * k_ * d_ * sizeof(double) <= (std::size_t{64} << 20);
+        std::vector<double> partial(fused ? blocks * k_ * d_ : 0), square(blocks, 0.0);
+        const auto dot = simd::kernels<float>().dot;
+        parallel_for_dynamic(p_.n_threads, blocks, 1, [&](std::size_t b0, std::size_t b1, std::size_t) {
             std::vector<float> dd(k_);
-            for (std::size_t i = b; i < e; ++i) {
-                l2sq_.many(x_.row_data(i), c_.data(), c_.stride(), k_, d_, dd.data());
-                std::uint32_t best = 0;
-                for (std::size_t j = 1; j < k_; ++j)
-                    if (dd[j] < dd[best]) best = static_cast<std::uint32_t>(j);
-                labels_[i] = best;
-                upper_[i] = std::sqrt(std::max(0.f, dd[best]));
-                if (p_.bounds)
-                    for (std::size_t j = 0; j < k_; ++j)
-                        lower_[i * k_ + j] = std::sqrt(std::max(0.f, dd[j])) + static_cast<float>(drift_[j]);
-            }
+            for (std::size_t b = b0; b < b1; ++b)
+                for (std::size_t i = n_ * b / blocks; i < n_ * (b + 1) / blocks; ++i) {
+                    const float* r = x_.row_data(i);
+                    l2sq_.many(r, c_.data(), c_.stride(), k_, d_, dd.data());
+                    std::uint32_t best = 0;
+                    for (std::size_t j = 1; j < k_; ++j)
+                        if (dd[j] < dd[best]) best = static_cast<std::uint32_t>(j);
+                    labels_[i] = best;
+                    upper_[i] = std::sqrt(std::max(0.f, dd[best]));
+                    if (p_.bounds)
+                        for (std::size_t j = 0; j < k_; ++j) lower_[i * k_ + j] = std::sqrt(std::max(0.f, dd[j]));
+                    square[b] += dot.one(r, r, d_);
+                    if (fused) {
+                        double* sum = partial.data() + (b * k_ + best) * d_;
+                        for (std::size_t q = 0; q < d_; ++q) sum[q] += r[q];
+                    }
+                }
         });
+        for (auto l : labels_) ++counts_[l];
+        if (fused) {
+            parallel_for(p_.n_threads, k_ * d_, [&](std::size_t q0, std::size_t q1, std::size_t) {
+                for (std::size_t b = 0; b < blocks; ++b)
+                    for (std::size_t q = q0; q < q1; ++q) sums_[q] += partial[b * k_ * d_ + q];
+            });
+        } else {
+            for (auto& c : counts_) c = 0;
+            moves_.clear();
+            for (std::size_t i = 0; i < n_; ++i) moves_.push_back({static_cast<std::uint32_t>(i), no_cluster, labels_[i]});
+            apply_moves();
+        }
+        // mean variance = (sum |x|^2 / n - |mean|^2) / d, the mean being the sum of all sums / n
+        double total_square = 0, mean_square = 0;
+        for (double s : square) total_square += s;
+        for (std::size_t q = 0; q < d_; ++q) {
+            double m = 0;
+            for (std::size_t j = 0; j < k_; ++j) m += sums_[j * d_ + q];
+            m /= double(n_);
+            mean_square += m * m;
+        }
+        return std::max(0.0, total_square / double(n_) - mean_square) / double(d_);
     }
 
     // One assignment step; records the points that changed cluster in moves_ (in point order).

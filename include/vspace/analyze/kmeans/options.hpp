@@ -15,8 +15,8 @@ namespace vspace {
 
 /// How the first k centroids are chosen.
 enum class kmeans_init : std::uint8_t {
-    /// k-means++ up to 200,000 points, k-means‖ above (where k passes over the data cost more
-    /// than k-means‖'s handful of oversampling rounds).
+    /// k-means++ when seeding from up to 200,000 rows (see `init_sample`), k-means‖ above,
+    /// where k passes over the rows cost more than k-means‖'s few oversampling rounds.
     automatic,
     /// Greedy k-means++ (Arthur & Vassilvitskii 2007): each centroid is sampled with probability
     /// proportional to the squared distance to the nearest one chosen so far.
@@ -50,6 +50,13 @@ struct kmeans_options {
     /// ("greedy k-means++", Arthur & Vassilvitskii 2007 §6). 0 = 2 + ln k, scikit-learn's
     /// choice; 1 = classic k-means++.
     std::size_t n_local_trials = 0;
+    /// Rows the seeding looks at. k-means++ reads its rows once per centroid, which on large
+    /// data costs more than all the Lloyd iterations; seeding from a uniform sample of this many
+    /// rows loses little (the iterations then use every row). 0 = automatic: max(16384, 64 k);
+    /// a value >= n seeds from all rows, as scikit-learn does.
+    std::size_t init_sample = 0;
+    /// Rounds of k-means‖ sampling (Bahmani et al. 2012 find 5 enough; Spark uses 2).
+    std::size_t parallel_rounds = 5;
     /// Independent runs (restarts) from different seeds; the one with the lowest inertia is kept.
     /// scikit-learn >= 1.4 uses 1 with k-means++ seeding.
     std::size_t n_init = 1;
@@ -62,8 +69,6 @@ struct kmeans_options {
     double tol = 1e-4;
     /// Iteration method; see `kmeans_algorithm`.
     kmeans_algorithm algorithm = kmeans_algorithm::automatic;
-    /// Rounds of k-means‖ sampling (Bahmani et al. 2012 find 5 enough; Spark uses 2).
-    std::size_t parallel_rounds = 5;
     /// Worker threads (0 = all cores). Results do not depend on it.
     std::size_t n_threads = 0;
     /// Seed of the seeding and of the restarts; the same seed gives the same clustering.

@@ -15,6 +15,7 @@
 #include <vspace/core/matrix.hpp>
 #include <vspace/core/parallel.hpp>
 #include <vspace/core/random.hpp>
+#include <vspace/simd/kernel_table.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -24,6 +25,23 @@
 #include <vector>
 
 namespace vspace::detail {
+
+/// The distance seeding uses: a SIMD kernel over rows of `words` storage elements, with the
+/// square root taken when the kernel gives squared Euclidean distances (so that it is a metric).
+template <class S>
+struct seeding_metric {
+    simd::kernel<S> kernel;
+    std::size_t words = 0;
+    bool squared = false;
+
+    float operator()(const S* a, const S* b) const noexcept { return fix(kernel.one(a, b, words)); }
+    /// out[i] = distance from q to row i of `rows` rows starting at base.
+    void many(const S* q, const S* base, std::size_t stride, std::size_t rows, float* out) const noexcept {
+        kernel.many(q, base, stride, rows, words, out);
+        for (std::size_t i = 0; i < rows; ++i) out[i] = fix(out[i]);
+    }
+    float fix(float d) const noexcept { return squared ? std::sqrt(std::max(0.f, d)) : d; }
+};
 
 /// Index i in [0, n) drawn with probability cost(i) / total, where `chunks` holds the sums of
 /// cost over the fixed reduction chunks. Requires total > 0.
@@ -54,9 +72,10 @@ std::size_t sample_by_cost(std::size_t n, const std::vector<double>& chunks, Cos
 /// Returns k row indices. `trials` candidates are drawn per step and the one that lowers the
 /// weighted cost sum(w * d^2) most is kept. When fewer than k rows have positive cost left
 /// (duplicate points), the rest are drawn uniformly among rows not chosen yet.
-template <class T, class Dist>
+template <class T>
 std::vector<std::size_t> seed_plus_plus(matrix_view<T> data, std::span<const double> weights, std::size_t k,
-                                        std::size_t trials, const Dist& dist, rng& gen, std::size_t n_threads) {
+                                        std::size_t trials, const seeding_metric<storage_t<T>>& dist, rng& gen,
+                                        std::size_t n_threads) {
     const std::size_t n = data.rows();
     auto weight = [&](std::size_t i) { return weights.empty() ? 1.0 : weights[i]; };
     std::vector<std::size_t> chosen;
@@ -89,6 +108,7 @@ std::vector<std::size_t> seed_plus_plus(matrix_view<T> data, std::span<const dou
 
     trials = std::max<std::size_t>(trials, 1);
     std::vector<std::size_t> cand(trials);
+    matrix<T> cand_rows(trials, data.dims());    // contiguous, for the one-to-many kernel
     std::vector<float> cand_center(trials * k);  // d(candidate l, chosen j)
     std::vector<float> cand_near(trials * n);    // each row's distance if candidate l is added
     std::vector<double> cand_chunk_cost(trials * n_chunks);
@@ -100,18 +120,21 @@ std::vector<std::size_t> seed_plus_plus(matrix_view<T> data, std::span<const dou
         auto cost = [&](std::size_t i) { return weight(i) * double(near[i]) * near[i]; };
         for (std::size_t l = 0; l < trials; ++l) {
             cand[l] = sample_by_cost(n, chunk_cost, cost, gen);
+            std::copy_n(data.row_data(cand[l]), data.words(), cand_rows.row_data(l));
             for (std::size_t j = 0; j < m; ++j)
                 cand_center[l * k + j] = dist(data.row_data(cand[l]), data.row_data(chosen[j]));
         }
         parallel_for_dynamic(n_threads, n_chunks, 1, [&](std::size_t c0, std::size_t c1, std::size_t) {
+            std::vector<float> dd(trials);
             for (std::size_t c = c0; c < c1; ++c) {
                 for (std::size_t l = 0; l < trials; ++l) cand_chunk_cost[l * n_chunks + c] = 0;
                 for (std::size_t i = c * reduce_chunk; i < std::min(n, (c + 1) * reduce_chunk); ++i) {
                     const float here = near[i];
+                    bool read = false;  // the row is read only if some candidate may be nearer
+                    for (std::size_t l = 0; l < trials && !read; ++l) read = cand_center[l * k + owner[i]] < 2 * here;
+                    if (read) dist.many(data.row_data(i), cand_rows.data(), cand_rows.stride(), trials, dd.data());
                     for (std::size_t l = 0; l < trials; ++l) {
-                        float d = here;
-                        if (cand_center[l * k + owner[i]] < 2 * here)  // else: cannot get closer
-                            d = std::min(here, dist(data.row_data(i), data.row_data(cand[l])));
+                        const float d = read ? std::min(here, dd[l]) : here;
                         cand_near[l * n + i] = d;
                         cand_chunk_cost[l * n_chunks + c] += weight(i) * double(d) * d;
                     }
@@ -146,9 +169,9 @@ std::vector<std::size_t> seed_plus_plus(matrix_view<T> data, std::span<const dou
 /// k-means‖ (Bahmani et al. 2012): `rounds` passes that each keep every row with probability
 /// min(1, 2k d^2 / cost), then greedy k-means++ on the candidates weighted by how many rows
 /// each one is nearest to. Returns k row indices of `data`.
-template <class T, class Dist>
+template <class T>
 std::vector<std::size_t> seed_parallel(matrix_view<T> data, std::size_t k, std::size_t rounds, std::size_t trials,
-                                       const Dist& dist, rng& gen, std::size_t n_threads) {
+                                       const seeding_metric<storage_t<T>>& dist, rng& gen, std::size_t n_threads) {
     const std::size_t n = data.rows();
     std::vector<std::size_t> cand{static_cast<std::size_t>(gen.below(n))};
     std::vector<float> near(n);
@@ -164,12 +187,16 @@ std::vector<std::size_t> seed_parallel(matrix_view<T> data, std::size_t k, std::
         for (std::size_t i = 0; i < n; ++i)  // one stream, in row order: independent of threads
             if (gen.uniform_double() * cost < oversampling * double(near[i]) * near[i]) cand.push_back(i);
         if (cand.size() > std::numeric_limits<std::uint32_t>::max()) break;
+        matrix<T> fresh(cand.size() - base, data.dims());  // contiguous, for the one-to-many kernel
+        for (std::size_t c = base; c < cand.size(); ++c)
+            std::copy_n(data.row_data(cand[c]), data.words(), fresh.row_data(c - base));
         parallel_for(n_threads, n, [&](std::size_t b, std::size_t e, std::size_t) {
-            for (std::size_t i = b; i < e; ++i)
-                for (std::size_t c = base; c < cand.size(); ++c) {
-                    const float d = dist(data.row_data(i), data.row_data(cand[c]));
-                    if (d < near[i]) near[i] = d, owner[i] = static_cast<std::uint32_t>(c);
-                }
+            std::vector<float> dd(fresh.rows());
+            for (std::size_t i = b; i < e; ++i) {
+                dist.many(data.row_data(i), fresh.data(), fresh.stride(), fresh.rows(), dd.data());
+                for (std::size_t c = 0; c < dd.size(); ++c)
+                    if (dd[c] < near[i]) near[i] = dd[c], owner[i] = static_cast<std::uint32_t>(base + c);
+            }
         });
     }
     if (cand.size() <= k) return seed_plus_plus(data, {}, k, trials, dist, gen, n_threads);
