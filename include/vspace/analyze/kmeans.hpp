@@ -176,9 +176,10 @@ private:
         const std::size_t trials = options_.n_local_trials != 0
                                        ? options_.n_local_trials
                                        : 2 + static_cast<std::size_t>(std::log(static_cast<double>(k)));
-        detail::seeding_metric<storage_t<T>> dist{.words = x.words(), .squared = !majority};
-        if constexpr (majority) dist.kernel = simd::kernels<bit>().hamming;
-        else dist.kernel = simd::kernels<float>().l2sq;  // on unit rows for cosine: same ranking
+        simd::kernel<storage_t<T>> kernel;
+        if constexpr (majority) kernel = simd::kernels<bit>().hamming;
+        else kernel = simd::kernels<float>().l2sq;  // on unit rows for cosine: same ranking
+        const detail::seeding_metric<storage_t<T>> dist{kernel, x.words(), !majority};
 
         // Seed from a uniform sample (rows kept in order, for memory locality).
         const std::size_t m = std::clamp(options_.init_sample != 0 ? options_.init_sample
