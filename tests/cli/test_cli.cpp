@@ -1,0 +1,387 @@
+// SPDX-License-Identifier: MIT
+// The `vspace` tool, run as a program on small generated files: results against a brute-force
+// reference, and the error contract on bad input: non-zero exit, exactly one line on stderr
+// naming the file or the problem, no output file left behind, an existing output untouched.
+#include "test_data.hpp"
+
+#include <vspace/core/matrix.hpp>
+#include <vspace/core/random.hpp>
+#include <vspace/io/npy.hpp>
+#include <vspace/io/texmex.hpp>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace {
+
+namespace fs = std::filesystem;
+using vspace::matrix;
+
+struct run_result {
+    int status = -1;  ///< exit status, or 128 + signal
+    std::string out, err;
+    /// Lines on stderr (a final line without '\n' counts too).
+    std::size_t err_lines() const {
+        return static_cast<std::size_t>(std::count(err.begin(), err.end(), '\n')) +
+               (!err.empty() && err.back() != '\n');
+    }
+};
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+void write_bytes(const fs::path& p, const std::string& bytes) {
+    std::ofstream(p, std::ios::binary | std::ios::trunc).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+/// A .npy file by hand, for headers no writer would produce: `header_dict` is the Python dict,
+/// `data` the payload.
+std::string npy_bytes(const std::string& header_dict, const std::string& data) {
+    std::string h = header_dict;
+    while ((10 + h.size() + 1) % 64 != 0) h += ' ';
+    h += '\n';
+    std::string out = "\x93NUMPY";
+    out += '\x01';
+    out += '\x00';
+    out += static_cast<char>(h.size() & 0xff);
+    out += static_cast<char>(h.size() >> 8);
+    return out + h + data;
+}
+
+matrix<float> random_matrix(std::size_t rows, std::size_t dims, std::uint64_t seed) {
+    matrix<float> m(rows, dims);
+    vspace::rng gen(seed);
+    for (std::size_t i = 0; i < rows; ++i)
+        for (std::size_t j = 0; j < dims; ++j) m(i, j) = static_cast<float>(gen.normal());
+    return m;
+}
+
+/// Brute-force distance in double precision, as the CLI reports it.
+double reference_distance(const matrix<float>& a, std::size_t i, const matrix<float>& b, std::size_t j,
+                          const std::string& metric) {
+    double dot = 0, na = 0, nb = 0, l2 = 0;
+    for (std::size_t d = 0; d < a.dims(); ++d) {
+        const double x = a(i, d), y = b(j, d);
+        dot += x * y, na += x * x, nb += y * y, l2 += (x - y) * (x - y);
+    }
+    if (metric == "l2") return std::sqrt(l2);
+    if (metric == "cosine") return 1 - dot / std::sqrt(na * nb);
+    return -dot;  // ip
+}
+
+class cli : public ::testing::Test {
+protected:
+    void SetUp() override {
+        const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+        dir_ = vspace::test::temp_path(std::string("cli_") + info->test_suite_name() + "_" + info->name());
+        fs::remove_all(dir_);
+        fs::create_directories(dir_);
+    }
+
+    fs::path file(const std::string& name) const { return dir_ / name; }
+
+    /// Runs the tool with `args`; stdout and stderr are captured (stderr is not a terminal, so
+    /// no progress is drawn).
+    run_result run(const std::vector<std::string>& args) const {
+        std::vector<std::string> all{VSPACE_CLI};
+        all.insert(all.end(), args.begin(), args.end());
+        std::vector<char*> argv;
+        for (auto& a : all) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        const fs::path out = file("stdout.txt"), err = file("stderr.txt");
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        pid_t pid = 0;
+        run_result r;
+        if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) {
+            posix_spawn_file_actions_destroy(&actions);
+            ADD_FAILURE() << "cannot start " << VSPACE_CLI;
+            return r;
+        }
+        posix_spawn_file_actions_destroy(&actions);
+        int status = 0;
+        waitpid(pid, &status, 0);
+        r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        r.out = slurp(out);
+        r.err = slurp(err);
+        fs::remove(out);
+        fs::remove(err);
+        return r;
+    }
+
+    /// Checks the failure contract: exit status 1 or 2 (not a crash), one line on stderr that
+    /// contains every `needles` string, and no file in the folder besides `keep`.
+    void expect_clean_failure(const run_result& r, const std::vector<std::string>& needles,
+                              const std::vector<std::string>& keep) const {
+        EXPECT_TRUE(r.status == 1 || r.status == 2) << "exit status " << r.status << "\nstderr: " << r.err;
+        EXPECT_EQ(r.err_lines(), 1u) << "stderr: " << r.err;
+        EXPECT_EQ(r.err.rfind("vspace", 0), 0u) << r.err;
+        for (const auto& n : needles) EXPECT_NE(r.err.find(n), std::string::npos) << "missing '" << n << "' in: " << r.err;
+        for (const auto& e : fs::directory_iterator(dir_)) {
+            const std::string name = e.path().filename().string();
+            EXPECT_TRUE(std::find(keep.begin(), keep.end(), name) != keep.end()) << "left behind: " << name;
+        }
+    }
+
+    fs::path dir_;
+};
+
+// --- happy paths -------------------------------------------------------------------------
+
+class knn_metric : public cli, public ::testing::WithParamInterface<std::string> {};
+
+TEST_P(knn_metric, ids_and_distances_match_brute_force) {
+    const std::string metric = GetParam();
+    const auto base = random_matrix(300, 24, 1), queries = random_matrix(40, 24, 2);
+    vspace::save_npy(file("base.npy"), base.view());
+    vspace::save_npy(file("queries.npy"), queries.view());
+    const auto r = run({"knn", file("base.npy"), file("queries.npy"), "-k", "7", "--metric", metric, "-o",
+                        file("ids.npy"), "--distances", file("dist.npy"), "--threads", "2"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.err, "");
+
+    const std::string ids_bytes = slurp(file("ids.npy"));
+    const auto header = vspace::parse_npy_header(std::as_bytes(std::span(ids_bytes)), "ids.npy");
+    EXPECT_EQ(header.type, vspace::element_type::i64);
+    EXPECT_EQ(header.shape, (std::vector<std::size_t>{40, 7}));
+    const auto ids = vspace::read_npy_array<std::int64_t>(file("ids.npy"));
+    const auto dist = vspace::read_npy_array<float>(file("dist.npy"));
+    ASSERT_EQ(dist.rows, 40u);
+    ASSERT_EQ(dist.cols, 7u);
+
+    for (std::size_t q = 0; q < queries.rows(); ++q) {
+        std::vector<double> all(base.rows());
+        for (std::size_t i = 0; i < base.rows(); ++i) all[i] = reference_distance(queries, q, base, i, metric);
+        std::vector<double> sorted = all;
+        std::sort(sorted.begin(), sorted.end());
+        std::vector<std::int64_t> seen;
+        for (std::size_t j = 0; j < 7; ++j) {
+            const std::int64_t id = ids(q, j);
+            ASSERT_GE(id, 0);
+            ASSERT_LT(id, 300);
+            seen.push_back(id);
+            // The j-th id is at the j-th smallest distance (near-ties may swap ids, not distances).
+            const double tolerance = 1e-4 * (1 + std::abs(sorted[j]));
+            EXPECT_NEAR(all[static_cast<std::size_t>(id)], sorted[j], tolerance) << "query " << q << " rank " << j;
+            EXPECT_NEAR(dist(q, j), sorted[j], tolerance) << "query " << q << " rank " << j;
+        }
+        std::sort(seen.begin(), seen.end());
+        EXPECT_TRUE(std::adjacent_find(seen.begin(), seen.end()) == seen.end()) << "duplicate ids for query " << q;
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(metrics, knn_metric, ::testing::Values("l2", "cosine", "ip"));
+
+TEST_F(cli, knn_reads_other_formats_and_finds_each_row_itself) {
+    // A base searched with itself: row i's nearest neighbour is row i. fvecs and GloVe text in.
+    const auto base = random_matrix(50, 5, 3);
+    vspace::save_fvecs(file("base.fvecs"), base.view());
+    std::ofstream text(file("words.txt"));
+    text.precision(9);
+    for (std::size_t i = 0; i < base.rows(); ++i) {
+        text << "w" << i;
+        for (std::size_t j = 0; j < base.dims(); ++j) text << ' ' << base(i, j);
+        text << '\n';
+    }
+    text.close();
+    const auto r = run({"knn", file("base.fvecs"), file("words.txt"), "-k", "1", "-o", file("ids.npy")});
+    ASSERT_EQ(r.status, 0) << r.err;
+    const auto ids = vspace::read_npy_array<std::int64_t>(file("ids.npy"));
+    ASSERT_EQ(ids.rows, 50u);
+    for (std::size_t i = 0; i < 50; ++i) EXPECT_EQ(ids(i, 0), static_cast<std::int64_t>(i));
+}
+
+TEST_F(cli, knn_clamps_k_to_the_base_size_with_a_warning) {
+    vspace::save_npy(file("base.npy"), random_matrix(6, 4, 4).view());
+    vspace::save_npy(file("queries.npy"), random_matrix(3, 4, 5).view());
+    const auto r = run({"knn", file("base.npy"), file("queries.npy"), "-k", "10", "-o", file("ids.npy")});
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.err_lines(), 1u) << r.err;
+    EXPECT_NE(r.err.find("warning"), std::string::npos) << r.err;
+    const auto ids = vspace::read_npy_array<std::int64_t>(file("ids.npy"));
+    ASSERT_EQ(ids.rows, 3u);
+    ASSERT_EQ(ids.cols, 6u);
+    for (std::size_t q = 0; q < 3; ++q) {  // every base row exactly once
+        std::vector<std::int64_t> row(ids.row(q).begin(), ids.row(q).end());
+        std::sort(row.begin(), row.end());
+        for (std::int64_t i = 0; i < 6; ++i) EXPECT_EQ(row[static_cast<std::size_t>(i)], i);
+    }
+    // --quiet silences the warning.
+    const auto quiet = run({"knn", file("base.npy"), file("queries.npy"), "-k", "10", "-o", file("ids.npy"), "--quiet"});
+    EXPECT_EQ(quiet.status, 0);
+    EXPECT_EQ(quiet.err, "");
+}
+
+TEST_F(cli, info_describes_a_file) {
+    auto m = random_matrix(20, 8, 6);
+    m(3, 2) = std::numeric_limits<float>::quiet_NaN();
+    m(5, 1) = std::numeric_limits<float>::infinity();
+    vspace::save_npy(file("v.npy"), m.view());
+    const auto r = run({"info", file("v.npy")});
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.out.find("format: npy\n"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("dtype: f32\n"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("shape: 20 x 8\n"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("non-finite: 1 NaN, 1 Inf\n"), std::string::npos) << r.out;
+}
+
+TEST_F(cli, info_without_a_file_prints_the_simd_levels) {
+    const auto r = run({"info"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.out.find("simd active: "), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("simd cpu levels: serial"), std::string::npos) << r.out;
+    const auto simd = run({"info", "--simd"});
+    EXPECT_EQ(simd.out, r.out);
+}
+
+TEST_F(cli, help_and_version_succeed) {
+    for (const auto& args : std::vector<std::vector<std::string>>{{"--help"}, {"knn", "--help"}, {"--version"}}) {
+        const auto r = run(args);
+        EXPECT_EQ(r.status, 0) << args[0];
+        EXPECT_FALSE(r.out.empty()) << args[0];
+    }
+}
+
+// --- bad input -----------------------------------------------------------------------------
+
+/// One bad-input case: files to create (name -> bytes), arguments (with "@name" replaced by
+/// the path of that file) and substrings the error line must contain.
+struct bad_case {
+    std::string name;
+    std::vector<std::pair<std::string, std::string>> files;
+    std::vector<std::string> args;
+    std::vector<std::string> needles;
+};
+
+std::string good_npy(std::size_t rows, std::size_t dims, std::uint64_t seed) {
+    const auto m = random_matrix(rows, dims, seed);
+    std::string data;
+    for (std::size_t i = 0; i < rows; ++i)
+        data.append(reinterpret_cast<const char*>(m.row_data(i)), dims * sizeof(float));
+    return npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (" + std::to_string(rows) + ", " +
+                         std::to_string(dims) + "), }",
+                     data);
+}
+
+/// A valid float .npy with element `at` (row-major) replaced by `value`.
+std::string with_value(std::size_t rows, std::size_t dims, std::size_t at, float value) {
+    std::string bytes = good_npy(rows, dims, 9);
+    const std::size_t data = bytes.size() - rows * dims * sizeof(float);
+    std::memcpy(bytes.data() + data + at * sizeof(float), &value, sizeof value);
+    return bytes;
+}
+
+std::vector<bad_case> bad_cases() {
+    const std::string base = good_npy(20, 8, 1), queries = good_npy(5, 8, 2);
+    const std::vector<std::pair<std::string, std::string>> ok{{"base.npy", base}, {"queries.npy", queries}};
+    auto with = [&](std::string name, std::string bytes) {
+        auto f = ok;
+        f.emplace_back(std::move(name), std::move(bytes));
+        return f;
+    };
+    const std::vector<std::string> knn{"knn", "@base.npy", "@queries.npy", "-k", "3", "-o", "@ids.npy"};
+    auto knn_with = [&](std::vector<std::string> extra) {
+        auto a = knn;
+        a.insert(a.end(), extra.begin(), extra.end());
+        return a;
+    };
+    const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+    return {
+        {"truncated_base", with("cut.npy", base.substr(0, base.size() - 100)),
+         {"knn", "@cut.npy", "@queries.npy", "-k", "3", "-o", "@ids.npy"}, {"cut.npy"}},
+        {"header_claims_more_data", with("big.npy", npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (1000000, 8), }", std::string(64, '\0'))),
+         {"knn", "@big.npy", "@queries.npy", "-k", "3", "-o", "@ids.npy"}, {"big.npy"}},
+        {"hostile_shape_overflow", with("huge.npy", npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (4611686018427387904, 4611686018427387904), }", "")),
+         {"knn", "@huge.npy", "@queries.npy", "-k", "3", "-o", "@ids.npy"}, {"huge.npy"}},
+        {"corrupt_magic", with("junk.npy", "this is not a numpy file at all\n"),
+         {"knn", "@junk.npy", "@queries.npy", "-k", "3", "-o", "@ids.npy"}, {"junk.npy"}},
+        {"empty_file", with("empty.npy", ""), {"knn", "@base.npy", "@empty.npy", "-k", "3", "-o", "@ids.npy"}, {"empty.npy"}},
+        {"zero_rows", with("none.npy", npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (0, 8), }", "")),
+         {"knn", "@none.npy", "@queries.npy", "-k", "3", "-o", "@ids.npy"}, {"none.npy"}},
+        {"unknown_dtype", with("complex.npy", npy_bytes("{'descr': '<c8', 'fortran_order': False, 'shape': (2, 2), }", std::string(32, '\0'))),
+         {"knn", "@complex.npy", "@queries.npy", "-k", "3", "-o", "@ids.npy"}, {"complex.npy"}},
+        {"missing_file", ok, {"knn", "@base.npy", "@absent.npy", "-k", "3", "-o", "@ids.npy"}, {"absent.npy"}},
+        {"dims_mismatch", with("q4.npy", good_npy(5, 4, 3)), {"knn", "@base.npy", "@q4.npy", "-k", "3", "-o", "@ids.npy"},
+         {"q4.npy", "4 dims"}},
+        {"nan_in_base", with("nan.npy", with_value(20, 8, 13, nan)),
+         {"knn", "@nan.npy", "@queries.npy", "-k", "3", "-o", "@ids.npy"}, {"nan.npy", "row 1, column 5"}},
+        {"inf_in_queries", with("inf.npy", with_value(5, 8, 0, -inf)),
+         {"knn", "@base.npy", "@inf.npy", "-k", "3", "-o", "@ids.npy"}, {"inf.npy", "row 0, column 0"}},
+        {"k_zero", ok, {"knn", "@base.npy", "@queries.npy", "-k", "0", "-o", "@ids.npy"}, {"-k 0"}},
+        {"k_negative", ok, {"knn", "@base.npy", "@queries.npy", "-k", "-3", "-o", "@ids.npy"}, {"-k"}},
+        {"k_not_a_number", ok, {"knn", "@base.npy", "@queries.npy", "-k", "ten", "-o", "@ids.npy"}, {"-k"}},
+        {"unknown_type", ok, knn_with({"--type", "f16"}), {"--type", "f16"}},
+        {"unknown_metric", ok, knn_with({"--metric", "manhattan"}), {"--metric", "manhattan"}},
+        {"unknown_index", ok, knn_with({"--index", "annoy"}), {"--index", "annoy"}},
+        {"unknown_option", ok, knn_with({"--frobnicate"}), {"--frobnicate"}},
+        {"negative_threads", ok, knn_with({"--threads", "-1"}), {"--threads"}},
+        {"missing_output", ok, {"knn", "@base.npy", "@queries.npy", "-k", "3"}, {"-o"}},
+        {"output_folder_missing", ok, {"knn", "@base.npy", "@queries.npy", "-k", "3", "-o", "@nowhere/ids.npy"},
+         {"nowhere", "does not exist"}},
+        {"output_is_a_folder", ok, {"knn", "@base.npy", "@queries.npy", "-k", "3", "-o", "@"}, {"folder"}},
+        {"same_output_twice", ok, knn_with({"--distances", "@ids.npy"}), {"same file"}},
+        {"unknown_command", ok, {"frobnicate"}, {"unknown command 'frobnicate'"}},
+        {"no_command", ok, {}, {"command is required"}},
+        {"info_truncated", with("cut.npy", base.substr(0, 140)), {"info", "@cut.npy"}, {"cut.npy"}},
+    };
+}
+
+class bad_input : public cli, public ::testing::WithParamInterface<bad_case> {
+protected:
+    std::vector<std::string> expand(const std::vector<std::string>& args) const {
+        std::vector<std::string> out;
+        for (const auto& a : args) out.push_back(a.rfind('@', 0) == 0 ? (dir_ / a.substr(1)).string() : a);
+        return out;
+    }
+    std::vector<std::string> inputs() const {
+        std::vector<std::string> names;
+        for (const auto& [name, bytes] : GetParam().files) {
+            write_bytes(file(name), bytes);
+            names.push_back(name);
+        }
+        return names;
+    }
+};
+
+TEST_P(bad_input, fails_with_one_line_and_no_output) {
+    const auto names = inputs();
+    const auto r = run(expand(GetParam().args));
+    expect_clean_failure(r, GetParam().needles, names);
+}
+
+TEST_P(bad_input, leaves_an_existing_output_intact) {
+    auto names = inputs();
+    write_bytes(file("ids.npy"), "precious");
+    names.push_back("ids.npy");
+    const auto r = run(expand(GetParam().args));
+    expect_clean_failure(r, GetParam().needles, names);
+    EXPECT_EQ(slurp(file("ids.npy")), "precious");
+}
+
+INSTANTIATE_TEST_SUITE_P(cases, bad_input, ::testing::ValuesIn(bad_cases()),
+                         [](const auto& info) { return info.param.name; });
+
+}  // namespace
