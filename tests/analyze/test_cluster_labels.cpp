@@ -15,6 +15,8 @@ TEST(tokenize, lower_cases_and_splits) {
               (std::vector<std::string>{"hello", "world", "it", "c3po", "and", "café"}));
     EXPECT_EQ(tokenize("a b", {.min_length = 1}), (std::vector<std::string>{"a", "b"}));
     EXPECT_TRUE(tokenize("").empty());
+    EXPECT_EQ(tokenize("fiori \u2014 tools \u00abquoted\u00bb \u6771\u4eac"),
+              (std::vector<std::string>{"fiori", "tools", "quoted", "\u6771\u4eac"}));
 }
 
 TEST(stop_words, known_words) {

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: MIT
+// `vspace outliers INPUT [-n 20]`: the rows that stand out most, by local outlier factor (or
+// kNN distance) over the exact k-nearest-neighbour graph. Prints RANK<TAB>ROW<TAB>SCORE, plus
+// the row's word (word-vector files) or its line of --text.
+#include "command.hpp"
+#include "files.hpp"
+#include "progress.hpp"
+
+#include <vspace/analyze/outliers.hpp>
+#include <vspace/graph/knn_graph.hpp>
+#include <vspace/io/lines.hpp>
+#include <vspace/metric/cosine.hpp>
+#include <vspace/metric/l2.hpp>
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace cli = vspace::cli;
+
+class outliers_command final : public cli::command {
+public:
+    void declare(CLI::App& app, cli::common_options&) override {
+        app.add_option("INPUT", input_, "Vectors (.npy, .fvecs, .bvecs, word2vec, GloVe, idx)")->required();
+        app.add_option("-n", n_, "Outliers to print")->capture_default_str();
+        app.add_option("-k", k_, "Neighbours per point")->capture_default_str();
+        app.add_option("--method", method_, "lof (local outlier factor) or knn (distance to the k-th neighbour)")
+            ->check(CLI::IsMember({"lof", "knn"}))
+            ->capture_default_str();
+        app.add_option("--metric", metric_, "l2 or cosine")->check(CLI::IsMember({"l2", "cosine"}))->capture_default_str();
+        app.add_option("--text", text_, "Text file, one line per row, printed beside each outlier");
+    }
+
+    void run(const cli::common_options& common) override {
+        if (n_ < 1 || k_ < 1) VSPACE_THROW(cli::usage_error, "-n and -k must be >= 1");
+        const vspace::loaded_vectors v = cli::load_input(input_, common);
+        cli::require_finite(v, input_);
+        std::vector<std::string> texts;
+        if (!text_.empty()) {
+            texts = vspace::read_lines(text_);
+            if (texts.size() != v.rows())
+                VSPACE_THROW(vspace::shape_error, "'", text_, "' has ", texts.size(), " lines (expected one per row: ",
+                             v.rows(), ")");
+        }
+        if (static_cast<std::size_t>(k_) >= v.rows())
+            VSPACE_THROW(vspace::invalid_argument, "'", input_, "' has ", v.rows(), " rows: -k ", k_,
+                         " neighbours need at least k + 1 rows");
+        cli::stopwatch watch;
+        const auto k = static_cast<std::size_t>(k_);
+        const vspace::knn_graph g = metric_ == "cosine"
+                                        ? vspace::exact_knn_graph<vspace::cosine>(v.vectors.view(), k, {}, common.n_threads)
+                                        : vspace::exact_knn_graph<vspace::l2>(v.vectors.view(), k, {}, common.n_threads);
+        cli::note(common, "kNN graph (exact, k = %zu) in %.2f s", k, watch.seconds());
+        const auto scores = method_ == "lof" ? vspace::lof_scores(g) : vspace::knn_distance_scores(g);
+        for (const auto& [rank, o] : enumerate(vspace::top_outliers(scores, static_cast<std::size_t>(n_)))) {
+            std::printf("%zu\t%zu\t%.6g", rank + 1, o.id, static_cast<double>(o.score));
+            if (!v.vocab.empty()) std::printf("\t%s", v.vocab[o.id].c_str());
+            if (!texts.empty()) std::printf("\t%s", texts[o.id].c_str());
+            std::printf("\n");
+        }
+    }
+
+private:
+    static std::vector<std::pair<std::size_t, vspace::outlier>> enumerate(const std::vector<vspace::outlier>& top) {
+        std::vector<std::pair<std::size_t, vspace::outlier>> out;
+        for (std::size_t i = 0; i < top.size(); ++i) out.emplace_back(i, top[i]);
+        return out;
+    }
+
+    std::string input_, method_ = "lof", metric_ = "l2", text_;
+    std::int64_t n_ = 20, k_ = 10;
+};
+
+const cli::registration<outliers_command> registered{"outliers", "The rows that stand out most (LOF or kNN distance)"};
+
+}  // namespace
