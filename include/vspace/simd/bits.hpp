@@ -123,11 +123,38 @@ private:
     }
 };
 
-/// The count policy of the levels without VPOPCNTDQ: SWAR where there is no POPCNT (sse2),
-/// else the POPCNT word loop, which measured fastest on the short rows binary codes have (see
-/// docs/benchmarks.md: the `pshufb` lookup only wins past about 1000 words).
-template <class Arch>
-using default_popcount = std::conditional_t<x86::has_popcnt<Arch>, popcount_words, popcount_lanes<swar_lane_count>>;
+/// The count policy of the levels without VPOPCNTDQ: SWAR where there is no POPCNT (sse2);
+/// else the POPCNT word loop for short rows and, where AVX2 or AVX-512BW has `pshufb`, the
+/// nibble lookup from 8 words (512 bits) up, where it measured faster (docs/benchmarks.md).
+struct popcount_default {
+    /// Rows from this many words go through the `pshufb` lookup where there is one.
+    static constexpr std::size_t lookup_from_words = 8;
+
+    template <class Arch>
+    using short_rows = std::conditional_t<x86::has_popcnt<Arch>, popcount_words, popcount_lanes<swar_lane_count>>;
+    using lookup = popcount_lanes<x86::pshufb_lane_count>;
+    template <class Arch>
+    static constexpr bool has_lookup = x86::has_pshufb_lane_count<Arch>;
+
+    template <class Arch>
+    static constexpr std::size_t rows_per_pass() noexcept {
+        return 4;
+    }
+    template <class Arch, std::size_t R>
+    static void hamming(const std::uint64_t* q, const std::uint64_t* const* rows, std::size_t words,
+                        std::uint64_t* out) noexcept {
+        if constexpr (has_lookup<Arch>)
+            if (words >= lookup_from_words) return lookup::hamming<Arch, R>(q, rows, words, out);
+        short_rows<Arch>::template hamming<Arch, R>(q, rows, words, out);
+    }
+    template <class Arch, std::size_t R>
+    static void jaccard(const std::uint64_t* q, const std::uint64_t* const* rows, std::size_t words,
+                        std::uint64_t* both, std::uint64_t* either) noexcept {
+        if constexpr (has_lookup<Arch>)
+            if (words >= lookup_from_words) return lookup::jaccard<Arch, R>(q, rows, words, both, either);
+        short_rows<Arch>::template jaccard<Arch, R>(q, rows, words, both, either);
+    }
+};
 
 /// Hamming distance popcount(a XOR b), exact.
 template <class Count>
@@ -143,12 +170,6 @@ struct hamming_b1_with {
         Count::template hamming<Arch, R>(q, rows, words, c);
         #pragma GCC unroll 8
         for (std::size_t k = 0; k < R; ++k) out[k] = static_cast<float>(c[k]);
-    }
-    template <class Arch>
-    static float run(const std::uint64_t* a, const std::uint64_t* b, std::size_t words) noexcept {
-        float out;
-        run_rows<Arch, 1>(a, &b, words, &out);
-        return out;
     }
 };
 
@@ -171,46 +192,10 @@ struct jaccard_b1_with {
                          ? 0.f
                          : static_cast<float>(1.0 - static_cast<double>(both[k]) / static_cast<double>(either[k]));
     }
-    template <class Arch>
-    static float run(const std::uint64_t* a, const std::uint64_t* b, std::size_t words) noexcept {
-        float out;
-        run_rows<Arch, 1>(a, &b, words, &out);
-        return out;
-    }
 };
 
-/// The Hamming kernel of levels without VPOPCNTDQ.
-struct hamming_b1 {
-    template <class Arch>
-    static constexpr std::size_t rows_per_pass() noexcept {
-        return 4;
-    }
-    template <class Arch, std::size_t R>
-    static void run_rows(const std::uint64_t* q, const std::uint64_t* const* rows, std::size_t words,
-                         float* out) noexcept {
-        hamming_b1_with<default_popcount<Arch>>::template run_rows<Arch, R>(q, rows, words, out);
-    }
-    template <class Arch>
-    static float run(const std::uint64_t* a, const std::uint64_t* b, std::size_t words) noexcept {
-        return hamming_b1_with<default_popcount<Arch>>::template run<Arch>(a, b, words);
-    }
-};
-
-/// The Jaccard kernel of levels without VPOPCNTDQ.
-struct jaccard_b1 {
-    template <class Arch>
-    static constexpr std::size_t rows_per_pass() noexcept {
-        return 4;
-    }
-    template <class Arch, std::size_t R>
-    static void run_rows(const std::uint64_t* q, const std::uint64_t* const* rows, std::size_t words,
-                         float* out) noexcept {
-        jaccard_b1_with<default_popcount<Arch>>::template run_rows<Arch, R>(q, rows, words, out);
-    }
-    template <class Arch>
-    static float run(const std::uint64_t* a, const std::uint64_t* b, std::size_t words) noexcept {
-        return jaccard_b1_with<default_popcount<Arch>>::template run<Arch>(a, b, words);
-    }
-};
+/// The Hamming and Jaccard kernels of the levels without VPOPCNTDQ.
+using hamming_b1 = hamming_b1_with<popcount_default>;
+using jaccard_b1 = jaccard_b1_with<popcount_default>;
 
 }  // namespace vspace::simd

@@ -31,8 +31,6 @@ struct cosine_f32 {
     /// out[k] = 1 - cos(q, rows[k]) for k < R.
     template <class Arch, std::size_t R>
     static void run_rows(const float* q, const float* const* rows, std::size_t n, float* out) noexcept;
-    template <class Arch>
-    static float run(const float* a, const float* b, std::size_t n) noexcept;
 };
 
 template <class Arch, std::size_t R>
@@ -74,13 +72,6 @@ void cosine_f32::run_rows(const float* q, const float* const* rows, std::size_t 
     #pragma GCC unroll 8
     for (std::size_t k = 0; k < R; ++k)
         out[k] = cosine_from<Arch>(reduce_sum(qr[k][0] + qr[k][1]), q2, reduce_sum(rr[k][0] + rr[k][1]));
-}
-
-template <class Arch>
-float cosine_f32::run(const float* a, const float* b, std::size_t n) noexcept {
-    float out;
-    run_rows<Arch, 1>(a, &b, n, &out);
-    return out;
 }
 
 }  // namespace vspace::simd

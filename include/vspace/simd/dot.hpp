@@ -20,8 +20,6 @@ struct dot_f32 {
     /// out[k] = <q, rows[k]> for k < R.
     template <class Arch, std::size_t R>
     static void run_rows(const float* q, const float* const* rows, std::size_t n, float* out) noexcept;
-    template <class Arch>
-    static float run(const float* a, const float* b, std::size_t n) noexcept;
 };
 
 /// -<a, b>: the inner-product *distance* (smaller is closer).
@@ -32,8 +30,6 @@ struct inner_product_f32 {
     }
     template <class Arch, std::size_t R>
     static void run_rows(const float* q, const float* const* rows, std::size_t n, float* out) noexcept;
-    template <class Arch>
-    static float run(const float* a, const float* b, std::size_t n) noexcept;
 };
 
 // Four accumulators per row cover the FMA latency (4 cycles, 2 per cycle): with one row the
@@ -67,23 +63,11 @@ void dot_f32::run_rows(const float* q, const float* const* rows, std::size_t n, 
     for (std::size_t k = 0; k < R; ++k) out[k] = reduce_sum((s[k][0] + s[k][1]) + (s[k][2] + s[k][3]));
 }
 
-template <class Arch>
-float dot_f32::run(const float* a, const float* b, std::size_t n) noexcept {
-    float out;
-    run_rows<Arch, 1>(a, &b, n, &out);
-    return out;
-}
-
 template <class Arch, std::size_t R>
 void inner_product_f32::run_rows(const float* q, const float* const* rows, std::size_t n, float* out) noexcept {
     dot_f32::run_rows<Arch, R>(q, rows, n, out);
     #pragma GCC unroll 8
     for (std::size_t k = 0; k < R; ++k) out[k] = -out[k];
-}
-
-template <class Arch>
-float inner_product_f32::run(const float* a, const float* b, std::size_t n) noexcept {
-    return -dot_f32::run<Arch>(a, b, n);
 }
 
 }  // namespace vspace::simd

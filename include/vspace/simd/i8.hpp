@@ -54,17 +54,17 @@ inline void for_each_i8_chunk(const std::int8_t* q, const std::int8_t* const* ro
     }
 }
 
-/// Runs step(x, load) over the batches of a row: x is the query's batch, load(row) gives a
-/// row's batch at the same position (zero-filled in the last, partial one).
+/// Runs step(x, load) over the batches of a row, widened to int16: x is the query's batch,
+/// load(row) gives a row's batch at the same position (zero-filled in the last, partial one).
 template <class Arch, class Step>
 inline void for_each_i8_batch(const std::int8_t* q, std::size_t n, Step&& step) noexcept {
-    using b8 = xsimd::batch<std::int8_t, Arch>;
+    constexpr std::size_t w = xsimd::batch<std::int8_t, Arch>::size;
     std::size_t i = 0;
-    for (; i + b8::size <= n; i += b8::size)
-        step(b8::load_unaligned(q + i), [i](const std::int8_t* r) { return b8::load_unaligned(r + i); });
+    for (; i + w <= n; i += w)
+        step(x86::widen_load<Arch>(q + i), [i](const std::int8_t* r) { return x86::widen_load<Arch>(r + i); });
     if (i < n) {
         const tail_loader<std::int8_t, Arch> tail(i, n);
-        step(tail(q), tail);
+        step(x86::widen<Arch>(tail(q)), [&tail](const std::int8_t* r) { return x86::widen<Arch>(tail(r)); });
     }
 }
 
@@ -75,11 +75,10 @@ void i8_madd_sums::dot(const std::int8_t* q, const std::int8_t* const* rows, std
                        std::int64_t* qr) noexcept {
     using b32 = xsimd::batch<std::int32_t, Arch>;
     b32 s[R] = {};
-    detail::for_each_i8_batch<Arch>(q, n, [&](const auto& x, auto&& load) {
-        const auto xw = x86::widen<Arch>(x);
+    detail::for_each_i8_batch<Arch>(q, n, [&](const auto& xw, auto&& load) {
         #pragma GCC unroll 8
         for (std::size_t k = 0; k < R; ++k) {
-            const auto y = x86::widen<Arch>(load(rows[k]));
+            const auto y = load(rows[k]);
             s[k] += x86::madd<Arch>(xw.lo, y.lo) + x86::madd<Arch>(xw.hi, y.hi);
         }
     });
@@ -92,11 +91,10 @@ void i8_madd_sums::l2sq(const std::int8_t* q, const std::int8_t* const* rows, st
                         std::int64_t* d) noexcept {
     using b32 = xsimd::batch<std::int32_t, Arch>;
     b32 s[R] = {};
-    detail::for_each_i8_batch<Arch>(q, n, [&](const auto& x, auto&& load) {
-        const auto xw = x86::widen<Arch>(x);
+    detail::for_each_i8_batch<Arch>(q, n, [&](const auto& xw, auto&& load) {
         #pragma GCC unroll 8
         for (std::size_t k = 0; k < R; ++k) {
-            const auto y = x86::widen<Arch>(load(rows[k]));
+            const auto y = load(rows[k]);
             const auto lo = xw.lo - y.lo, hi = xw.hi - y.hi;  // in [-255, 255]: fits int16
             s[k] += x86::madd<Arch>(lo, lo) + x86::madd<Arch>(hi, hi);
         }
@@ -110,12 +108,11 @@ void i8_madd_sums::cosine(const std::int8_t* q, const std::int8_t* const* rows, 
                           std::int64_t* qr, std::int64_t* rr) noexcept {
     using b32 = xsimd::batch<std::int32_t, Arch>;
     b32 sqq(0), sqr[R] = {}, srr[R] = {};
-    detail::for_each_i8_batch<Arch>(q, n, [&](const auto& x, auto&& load) {
-        const auto xw = x86::widen<Arch>(x);
+    detail::for_each_i8_batch<Arch>(q, n, [&](const auto& xw, auto&& load) {
         sqq += x86::madd<Arch>(xw.lo, xw.lo) + x86::madd<Arch>(xw.hi, xw.hi);
         #pragma GCC unroll 8
         for (std::size_t k = 0; k < R; ++k) {
-            const auto y = x86::widen<Arch>(load(rows[k]));
+            const auto y = load(rows[k]);
             sqr[k] += x86::madd<Arch>(xw.lo, y.lo) + x86::madd<Arch>(xw.hi, y.hi);
             srr[k] += x86::madd<Arch>(y.lo, y.lo) + x86::madd<Arch>(y.hi, y.hi);
         }
@@ -143,12 +140,6 @@ struct dot_i8_with {
         #pragma GCC unroll 8
         for (std::size_t k = 0; k < R; ++k) out[k] = static_cast<float>(s[k]);
     }
-    template <class Arch>
-    static float run(const std::int8_t* a, const std::int8_t* b, std::size_t n) noexcept {
-        float out;
-        run_rows<Arch, 1>(a, &b, n, &out);
-        return out;
-    }
 };
 
 /// -<a, b>: the inner-product distance.
@@ -163,10 +154,6 @@ struct inner_product_i8_with {
         dot_i8_with<Sums>::template run_rows<Arch, R>(q, rows, n, out);
         #pragma GCC unroll 8
         for (std::size_t k = 0; k < R; ++k) out[k] = -out[k];
-    }
-    template <class Arch>
-    static float run(const std::int8_t* a, const std::int8_t* b, std::size_t n) noexcept {
-        return -dot_i8_with<Sums>::template run<Arch>(a, b, n);
     }
 };
 
@@ -184,12 +171,6 @@ struct l2sq_i8_with {
                                                             std::size_t m) { Sums::template l2sq<Arch, R>(qc, rc, m, s); });
         #pragma GCC unroll 8
         for (std::size_t k = 0; k < R; ++k) out[k] = static_cast<float>(s[k]);
-    }
-    template <class Arch>
-    static float run(const std::int8_t* a, const std::int8_t* b, std::size_t n) noexcept {
-        float out;
-        run_rows<Arch, 1>(a, &b, n, &out);
-        return out;
     }
 };
 
@@ -210,12 +191,6 @@ struct cosine_i8_with {
         #pragma GCC unroll 8
         for (std::size_t k = 0; k < R; ++k)
             out[k] = cosine_from<Arch>(static_cast<double>(qr[k]), static_cast<double>(qq), static_cast<double>(rr[k]));
-    }
-    template <class Arch>
-    static float run(const std::int8_t* a, const std::int8_t* b, std::size_t n) noexcept {
-        float out;
-        run_rows<Arch, 1>(a, &b, n, &out);
-        return out;
     }
 };
 

@@ -21,8 +21,6 @@ struct l2sq_f32 {
     /// out[k] = |q - rows[k]|^2 for k < R.
     template <class Arch, std::size_t R>
     static void run_rows(const float* q, const float* const* rows, std::size_t n, float* out) noexcept;
-    template <class Arch>
-    static float run(const float* a, const float* b, std::size_t n) noexcept;
 };
 
 template <class Arch, std::size_t R>
@@ -60,13 +58,6 @@ void l2sq_f32::run_rows(const float* q, const float* const* rows, std::size_t n,
     }
     #pragma GCC unroll 8
     for (std::size_t k = 0; k < R; ++k) out[k] = reduce_sum((s[k][0] + s[k][1]) + (s[k][2] + s[k][3]));
-}
-
-template <class Arch>
-float l2sq_f32::run(const float* a, const float* b, std::size_t n) noexcept {
-    float out;
-    run_rows<Arch, 1>(a, &b, n, &out);
-    return out;
 }
 
 }  // namespace vspace::simd

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 /// @file
-/// The one-to-many shapes of a kernel: one query against a block of rows (`one_to_many`, for
-/// flat scans) or against a list of row pointers (`gather`, for graph neighbour lists). A
-/// kernel may provide `run_rows<Arch, R>`, which computes R rows in one pass and loads each
-/// query element once for all of them; the shapes then go R rows at a time. Rows are computed
-/// by the same code in every shape, so a distance never depends on which shape produced it.
+/// The three shapes of a kernel: one pair (`one_to_one`), one query against a block of rows
+/// (`one_to_many`, for flat scans) or against a list of row pointers (`gather`, for graph
+/// neighbour lists). A kernel provides `run_rows<Arch, R>`, which computes R rows in one pass
+/// and loads each query element once for all of them, and `rows_per_pass<Arch>()`; the shapes
+/// go that many rows at a time. (The serial reference adapters provide `run<Arch>(a, b, n)`
+/// instead.) Rows are computed by the same code in every shape, so a distance never depends
+/// on which shape produced it.
 #pragma once
 
 #include <cstddef>
@@ -41,6 +43,15 @@ inline void prefetch_row(const S* row, std::size_t n) noexcept {
 }
 
 }  // namespace detail
+
+/// K(a, b): a pass of one row. Flattened, so the kernel's body is inlined here instead of
+/// costing a second call (parts compiled for another target, such as VNNI, stay calls).
+template <class K, class Arch, class S>
+[[gnu::flatten]] float one_to_one(const S* a, const S* b, std::size_t n) noexcept {
+    float out;
+    detail::run_pass<K, Arch, 1>(a, &b, n, &out);
+    return out;
+}
 
 /// out[i] = K(q, base + i * stride) for i < rows.
 template <class K, class Arch, class S>

@@ -35,6 +35,23 @@ inline xsimd::batch<float, Arch> fmadd(const xsimd::batch<float, Arch>& x, const
         return xsimd::fma(x, y, z);
 }
 
+/// Copies bytes < 64 with two overlapping fixed-size moves, which compile to a few
+/// instructions where a variable-size copy would call the library's memcpy.
+template <class Arch>
+inline void copy_short(unsigned char* dst, const unsigned char* src, std::size_t bytes) noexcept {
+    auto two_moves = [&](auto size_constant) {
+        constexpr std::size_t size = decltype(size_constant)::value;
+        __builtin_memcpy(dst, src, size);
+        __builtin_memcpy(dst + bytes - size, src + bytes - size, size);
+    };
+    if (bytes >= 32) two_moves(std::integral_constant<std::size_t, 32>{});
+    else if (bytes >= 16) two_moves(std::integral_constant<std::size_t, 16>{});
+    else if (bytes >= 8) two_moves(std::integral_constant<std::size_t, 8>{});
+    else if (bytes >= 4) two_moves(std::integral_constant<std::size_t, 4>{});
+    else if (bytes >= 2) two_moves(std::integral_constant<std::size_t, 2>{});
+    else if (bytes == 1) *dst = *src;
+}
+
 namespace detail {
 template <class Arch>
 struct lane_number {
@@ -75,7 +92,8 @@ public:
                 return xsimd::bitwise_cast<batch>(xsimd::select(keep_, all, lanes(0)));
             }
             alignas(64) T buffer[width] = {};
-            __builtin_memcpy(buffer, row, n_ * sizeof(T));  // here i == 0: the row is shorter than a batch
+            copy_short<Arch>(reinterpret_cast<unsigned char*>(buffer), reinterpret_cast<const unsigned char*>(row),
+                             n_ * sizeof(T));  // here i == 0: the row is shorter than a batch
             return batch::load_aligned(buffer);
         }
     }

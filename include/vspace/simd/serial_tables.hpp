@@ -41,7 +41,7 @@ VSPACE_DETAIL_REFERENCE_KERNEL(ref_jaccard_b1, std::uint64_t, reference::jaccard
 /// The three shapes of kernel K at arch tag Arch.
 template <class K, class Arch, class S>
 constexpr kernel<S> bind_kernel() noexcept {
-    return {&K::template run<Arch>, &one_to_many<K, Arch, S>, &gather<K, Arch, S>};
+    return {&one_to_one<K, Arch, S>, &one_to_many<K, Arch, S>, &gather<K, Arch, S>};
 }
 
 inline kernel_tables make_serial_tables() noexcept {

@@ -65,12 +65,24 @@ template <class A>
 inline i16_pair<A> widen(const xsimd::batch<std::int8_t, A>& x, const xsimd::sse4_1&) noexcept {
     return {_mm_cvtepi8_epi16(x), _mm_cvtepi8_epi16(_mm_srli_si128(x, 8))};
 }
+
+template <class A>
+inline i16_pair<A> widen_load(const std::int8_t* p, const xsimd::sse4_1&) noexcept {
+    return {_mm_cvtepi8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p))),
+            _mm_cvtepi8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p + 8)))};
+}
 #endif
 
 #if XSIMD_WITH_AVX2
 template <class A>
 inline i16_pair<A> widen(const xsimd::batch<std::int8_t, A>& x, const xsimd::avx2&) noexcept {
     return {_mm256_cvtepi8_epi16(_mm256_castsi256_si128(x)), _mm256_cvtepi8_epi16(_mm256_extracti128_si256(x, 1))};
+}
+
+template <class A>
+inline i16_pair<A> widen_load(const std::int8_t* p, const xsimd::avx2&) noexcept {
+    return {_mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))),
+            _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16)))};
 }
 
 template <class A>
@@ -83,7 +95,13 @@ inline xsimd::batch<std::int32_t, A> madd(const xsimd::batch<std::int16_t, A>& x
 #if XSIMD_WITH_AVX512BW
 template <class A>
 inline i16_pair<A> widen(const xsimd::batch<std::int8_t, A>& x, const xsimd::avx512bw&) noexcept {
-    return {_mm512_cvtepi8_epi16(_mm512_castsi512_si256(x)), _mm512_cvtepi8_epi16(_mm512_extracti64x4_epi64(x, 1))};
+    return {_mm512_cvtepi8_epi16(_mm512_extracti32x8_epi32(x, 0)), _mm512_cvtepi8_epi16(_mm512_extracti32x8_epi32(x, 1))};
+}
+
+template <class A>
+inline i16_pair<A> widen_load(const std::int8_t* p, const xsimd::avx512bw&) noexcept {
+    return {_mm512_cvtepi8_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p))),
+            _mm512_cvtepi8_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32)))};
 }
 
 template <class A>
@@ -93,10 +111,24 @@ inline xsimd::batch<std::int32_t, A> madd(const xsimd::batch<std::int16_t, A>& x
 }
 #endif
 
+/// One batch of int8 at p, widened. Instruction sets that sign-extend straight from memory
+/// override it, saving a load and an extract; this default is declared after every `widen`
+/// overload because it calls them.
+template <class A>
+inline i16_pair<A> widen_load(const std::int8_t* p, const xsimd::generic&) noexcept {
+    return widen(xsimd::batch<std::int8_t, A>::load_unaligned(p), A{});
+}
+
 /// x's int8 lanes sign-extended to int16.
 template <class Arch>
 inline i16_pair<Arch> widen(const xsimd::batch<std::int8_t, Arch>& x) noexcept {
     return widen(x, Arch{});
+}
+
+/// The batch of int8 at p, widened like `widen`.
+template <class Arch>
+inline i16_pair<Arch> widen_load(const std::int8_t* p) noexcept {
+    return widen_load<Arch>(p, Arch{});
 }
 
 /// Lane j of the result: x[2j] y[2j] + x[2j+1] y[2j+1], exact in int32.

@@ -8,6 +8,8 @@
 /// Measured against widening to int16 and `vpdpwssd` in bench/kernels (docs/benchmarks.md).
 #pragma once
 
+#include <vspace/simd/x86/avx512.hpp>
+
 #include <xsimd/xsimd.hpp>
 
 #include <cstddef>
@@ -48,9 +50,9 @@ struct i8_vnni_sums {
             for (std::size_t k = 0; k < R; ++k)
                 s[k] = _mm512_dpbusd_epi32(s[k], _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, rows[k] + i), flip), x);
         }
-        const std::int64_t offset = 128 * std::int64_t{_mm512_reduce_add_epi32(sum_q)};
+        const std::int64_t offset = 128 * std::int64_t{sum_i32<Arch>(sum_q)};
         #pragma GCC unroll 8
-        for (std::size_t k = 0; k < R; ++k) qr[k] += _mm512_reduce_add_epi32(s[k]) - offset;
+        for (std::size_t k = 0; k < R; ++k) qr[k] += sum_i32<Arch>(s[k]) - offset;
     }
 
     /// d[k] += sum (q_i - r_ki)^2. u = |q - r| = max - min fits an unsigned byte; u^2 comes from
@@ -73,7 +75,7 @@ struct i8_vnni_sums {
         }
         #pragma GCC unroll 8
         for (std::size_t k = 0; k < R; ++k)
-            d[k] += _mm512_reduce_add_epi32(s[k]) + 128 * std::int64_t{_mm512_reduce_add_epi32(sum_u[k])};
+            d[k] += sum_i32<Arch>(s[k]) + 128 * std::int64_t{sum_i32<Arch>(sum_u[k])};
     }
 
     /// qq += sum q_i^2, qr[k] += sum q_i r_ki, rr[k] += sum r_ki^2; the offsets of the
@@ -98,12 +100,12 @@ struct i8_vnni_sums {
                 srr[k] = _mm512_dpbusd_epi32(srr[k], _mm512_xor_si512(y, flip), y);
             }
         }
-        qq += _mm512_reduce_add_epi32(sqq) - 128 * std::int64_t{_mm512_reduce_add_epi32(sum_q)};
+        qq += sum_i32<Arch>(sqq) - 128 * std::int64_t{sum_i32<Arch>(sum_q)};
         #pragma GCC unroll 8
         for (std::size_t k = 0; k < R; ++k) {
-            const std::int64_t offset = 128 * std::int64_t{_mm512_reduce_add_epi32(sum_r[k])};
-            qr[k] += _mm512_reduce_add_epi32(sqr[k]) - offset;
-            rr[k] += _mm512_reduce_add_epi32(srr[k]) - offset;
+            const std::int64_t offset = 128 * std::int64_t{sum_i32<Arch>(sum_r[k])};
+            qr[k] += sum_i32<Arch>(sqr[k]) - offset;
+            rr[k] += sum_i32<Arch>(srr[k]) - offset;
         }
     }
 };

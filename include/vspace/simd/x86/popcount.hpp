@@ -6,6 +6,8 @@
 /// the CPU check.
 #pragma once
 
+#include <vspace/simd/x86/avx512.hpp>
+
 #include <xsimd/xsimd.hpp>
 
 #include <cstddef>
@@ -28,6 +30,17 @@ inline constexpr bool has_popcnt =
     false;
 #endif
 
+/// True when `pshufb_lane_count` has a body for Arch.
+template <class Arch>
+inline constexpr bool has_pshufb_lane_count =
+#if XSIMD_WITH_AVX512BW
+    std::is_base_of_v<xsimd::avx512bw, Arch> ||
+#endif
+#if XSIMD_WITH_AVX2
+    std::is_base_of_v<xsimd::avx2, Arch> ||
+#endif
+    false;
+
 /// Per-lane bit count by looking up each nibble with `pshufb` and summing the bytes of each
 /// 64-bit lane with `psadbw` (Mula, Kurz & Lemire 2018).
 struct pshufb_lane_count {
@@ -47,7 +60,7 @@ struct pshufb_lane_count {
     template <class Arch>
         requires std::is_base_of_v<xsimd::avx512bw, Arch>
     static xsimd::batch<std::uint64_t, Arch> count(const xsimd::batch<std::uint64_t, Arch>& x) noexcept {
-        const __m512i table = _mm512_broadcast_i32x4(_mm_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4));
+        const __m512i table = _mm512_set4_epi32(0x04030302, 0x03020201, 0x03020201, 0x02010100);  // bits of 0..15
         const __m512i nibble = _mm512_set1_epi8(0x0f);
         const __m512i lo = _mm512_and_si512(x, nibble), hi = _mm512_and_si512(_mm512_srli_epi16(x, 4), nibble);
         const __m512i bytes = _mm512_add_epi8(_mm512_shuffle_epi8(table, lo), _mm512_shuffle_epi8(table, hi));
@@ -87,7 +100,7 @@ struct vpopcntq_counts {
                     s[k], _mm512_popcnt_epi64(_mm512_xor_si512(x, _mm512_maskz_loadu_epi64(m, rows[k] + i))));
         }
         #pragma GCC unroll 8
-        for (std::size_t k = 0; k < R; ++k) out[k] = static_cast<std::uint64_t>(_mm512_reduce_add_epi64(s[k]));
+        for (std::size_t k = 0; k < R; ++k) out[k] = sum_u64<Arch>(s[k]);
     }
 
     template <class Arch, std::size_t R>
@@ -114,8 +127,8 @@ struct vpopcntq_counts {
         }
         #pragma GCC unroll 8
         for (std::size_t k = 0; k < R; ++k) {
-            both[k] = static_cast<std::uint64_t>(_mm512_reduce_add_epi64(b[k]));
-            either[k] = static_cast<std::uint64_t>(_mm512_reduce_add_epi64(e[k]));
+            both[k] = sum_u64<Arch>(b[k]);
+            either[k] = sum_u64<Arch>(e[k]);
         }
     }
 };
