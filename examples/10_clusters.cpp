@@ -30,8 +30,10 @@ int main(int argc, char** argv) try {
         for (std::size_t i = 0; i < 5000; ++i) classes.emplace_back(fm.class_names[fm.labels[i]]);
     }
     // Fit: k-means++ seeding, then Lloyd iterations until the centroids stop moving.
+    //! [fit]
     vspace::kmeans<vspace::l2sq> km({.k = k, .seed = 1});
     const vspace::kmeans_result r = km.fit(x.view());
+    //! [fit]
     std::printf("%zu points, k = %zu: %zu iterations, inertia %.4g (sum of squared distances)\n", x.rows(), k,
                 r.iterations, r.inertia);
 

@@ -27,8 +27,10 @@ int main(int argc, char** argv) try {
     std::printf("%zu words of %zu dimensions\n", space.size(), space.dims());
 
     std::puts("man : king :: woman : ?   (nearest to king - man + woman, the three words excluded)");
+    //! [analogy]
     for (const auto& w : space.analogy("man", "king", "woman", 3))
         std::printf("  %-10s cos %.3f\n", w.word.c_str(), w.score);
+    //! [analogy]
 
     std::puts("3CosMul weighs the three similarities multiplicatively (Levy & Goldberg 2014):");
     for (const auto& w : space.analogy("man", "king", "woman", 3, vspace::analogy_method::mul))

@@ -26,8 +26,10 @@ int main(int argc, char** argv) try {
         x = vspace::matrix<float>(fm.images.view().subview(60000, 3000));  // test images
     }
     // Both scores read the k-nearest-neighbour graph; build it once with a true distance (l2).
+    //! [lof]
     const vspace::knn_graph graph = vspace::exact_knn_graph<vspace::l2>(x.view(), 10);
     const auto lof = vspace::lof_scores(graph), far = vspace::knn_distance_scores(graph);
+    //! [lof]
     std::printf("%zu points; top %zu by LOF (kNN distance beside it):\n", x.rows(), n);
     for (const auto& o : vspace::top_outliers(lof, n)) {
         std::printf("  row %5zu  LOF %.2f  10th-neighbour distance %.0f", o.id, o.score, far[o.id]);
