@@ -93,14 +93,15 @@ TEST(lines, reads_minilm_labels) {
 
 TEST(vocabulary, finds_first_rows_and_survives_copies) {
     std::vector<std::string> words;
-    for (int i = 0; i < 5000; ++i) words.push_back("w" + std::to_string(i));
+    const auto w = [](int i) { return std::string("w").append(std::to_string(i)); };
+    for (int i = 0; i < 5000; ++i) words.push_back(w(i));
     words.push_back("w17");  // duplicate: lookups give the first row
     const vocabulary v(words);
     vocabulary copy = v;
     const vocabulary moved = std::move(copy);
     for (int i = 0; i < 5000; i += 7) {
-        ASSERT_EQ(v.find("w" + std::to_string(i)), static_cast<std::size_t>(i));
-        ASSERT_EQ(moved.find("w" + std::to_string(i)), static_cast<std::size_t>(i));
+        ASSERT_EQ(v.find(w(i)), static_cast<std::size_t>(i));
+        ASSERT_EQ(moved.find(w(i)), static_cast<std::size_t>(i));
     }
     EXPECT_EQ(v.at("w17"), 17u);
     EXPECT_FALSE(v.find("w5000"));
@@ -177,8 +178,12 @@ TEST(word_vectors, rejects_bad_text) {
 TEST(word_vectors, threads_do_not_change_results_or_errors) {
     std::string big;
     for (int i = 0; i < 30000; ++i) {
-        big += "w" + std::to_string(i);
-        for (int j = 0; j < 8; ++j) big += " " + std::to_string((i * 31 + j * 7) % 1000 / 8.0 - 60);
+        big += 'w';
+        big += std::to_string(i);
+        for (int j = 0; j < 8; ++j) {
+            big += ' ';
+            big += std::to_string((i * 31 + j * 7) % 1000 / 8.0 - 60);
+        }
         big += "\n";
     }
     const auto one = text(big, {.n_threads = 1});
