@@ -177,7 +177,7 @@ TEST(npy, int8_bits_ids_distances_and_lists_round_trip) {
     EXPECT_EQ(read_npy_array<float>(temp_path("dist.npy")).values, r.all_distances());
 
     const std::vector<std::int32_t> labels{4, 0, -7};
-    save_npy(temp_path("labels.npy"), std::span<const std::int32_t>(labels));
+    save_npy(temp_path("labels.npy"), labels);
     EXPECT_EQ(read_npy_vector<std::int64_t>(temp_path("labels.npy")), (std::vector<std::int64_t>{4, 0, -7}));
     const auto as_row = read_npy<float>(temp_path("labels.npy"));  // a 1-D array is one vector
     EXPECT_EQ(as_row.rows(), 1u);
@@ -282,6 +282,7 @@ TEST(npy, rejects_bad_magic_versions_and_header_lengths) {
     EXPECT_THROW_MSG(parse_npy<float>(span_of(from_text("PK\x03\x04 not numpy at all")), "z.npy"), format_error,
                      "not a .npy file");
     EXPECT_THROW_MSG(parse_npy<float>(span_of(from_text("\x93NUMP")), "x"), format_error, "not a .npy file");
+    EXPECT_THROW_MSG(parse_npy<float>(span_of(from_text("\x93NUMPY\x01")), "x"), format_error, "ends inside the header");
     bytes v4 = npy_f4("(1,)", {1});
     v4[6] = std::byte{4};
     EXPECT_THROW_MSG(parse_npy<float>(span_of(v4), "x"), format_error, "format version 4.0 is not supported");

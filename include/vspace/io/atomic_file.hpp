@@ -84,7 +84,8 @@ public:
 
 private:
     [[noreturn]] void fail(const char* what, const std::filesystem::path& path) const {
-        VSPACE_THROW(io_error, "atomic_file: ", what, " '", path.string(), "': ", std::strerror(errno));
+        const int e = errno;  // before anything that could change it
+        VSPACE_THROW(io_error, "atomic_file: ", what, " '", path.string(), "': ", std::strerror(e));
     }
 
     std::filesystem::path target_;

@@ -88,7 +88,8 @@ private:
     }
 
     [[noreturn]] void fail(std::string_view function, const char* what) const {
-        VSPACE_THROW(io_error, function, ": ", what, " '", path_.string(), "': ", std::strerror(errno));
+        const int e = errno;  // before anything that could change it
+        VSPACE_THROW(io_error, function, ": ", what, " '", path_.string(), "': ", std::strerror(e));
     }
 
     /// Fallback for pipes and files that cannot be mapped: read until end of file.

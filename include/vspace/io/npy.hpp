@@ -248,8 +248,9 @@ inline npy_header parse_npy_header(std::span<const std::byte> file, std::string_
     using detail::format_fail;
     const std::string_view text = detail::as_chars(file);
     if (file.empty()) format_fail("read_npy", name, "the file is empty (expected a .npy header)");
-    if (text.size() < 10 || text.substr(0, 6) != detail::npy_magic)
+    if (text.substr(0, 6) != detail::npy_magic)
         format_fail("read_npy", name, "not a .npy file (expected the magic \"\\x93NUMPY\")");
+    if (text.size() < 10) format_fail("read_npy", name, "the file ends inside the header");
     const unsigned major = static_cast<unsigned char>(text[6]);
     std::size_t length = 0, prefix = 0;
     if (major == 1) {
@@ -498,6 +499,11 @@ void save_npy(const std::filesystem::path& path, std::span<const V> values) {
     const std::size_t shape[] = {values.size()};
     detail::write_npy(path, element_type_of<V>(), shape, 1, values.size_bytes(),
                       [&](std::size_t) { return values.data(); });
+}
+
+template <file_element V>
+void save_npy(const std::filesystem::path& path, const std::vector<V>& values) {
+    save_npy(path, std::span<const V>(values));
 }
 
 /// Writes the ids of a batch search as int64, shape (queries, k): row q = neighbours of query
