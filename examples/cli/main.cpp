@@ -22,9 +22,10 @@ namespace {
 
 enum exit_status : int { ok = 0, failure = 1, usage = 2 };
 
-/// Prints "vspace[ COMMAND]: MESSAGE" as one line: newlines inside the message become spaces.
+/// Prints "vspace[ COMMAND]: MESSAGE" as one line: control characters inside the message
+/// (newlines, NUL, from a parser or a hostile file name) become spaces.
 void report(std::string_view command, std::string message, std::string_view hint = {}) {
-    std::replace(message.begin(), message.end(), '\n', ' ');
+    std::replace_if(message.begin(), message.end(), [](char c) { return c >= 0 && c < 0x20; }, ' ');
     while (!message.empty() && message.back() == ' ') message.pop_back();
     std::string line = "vspace";
     if (!command.empty()) line.append(" ").append(command);

@@ -8,6 +8,7 @@
 #include <vspace/core/random.hpp>
 #include <vspace/io/npy.hpp>
 #include <vspace/io/texmex.hpp>
+#include <vspace/quantize/int8.hpp>
 
 #include <gtest/gtest.h>
 
@@ -94,7 +95,9 @@ class cli : public ::testing::Test {
 protected:
     void SetUp() override {
         const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-        dir_ = vspace::test::temp_path(std::string("cli_") + info->test_suite_name() + "_" + info->name());
+        std::string name = std::string("cli_") + info->test_suite_name() + "_" + info->name();
+        std::replace(name.begin(), name.end(), '/', '_');  // parameterized names hold slashes
+        dir_ = vspace::test::temp_path(name);
         fs::remove_all(dir_);
         fs::create_directories(dir_);
     }
@@ -194,6 +197,136 @@ TEST_P(knn_metric, ids_and_distances_match_brute_force) {
 }
 
 INSTANTIATE_TEST_SUITE_P(metrics, knn_metric, ::testing::Values("l2", "cosine", "ip"));
+
+/// Mean fraction of the exact neighbours (by double-precision brute force) among the ids.
+double recall(const vspace::array2d<std::int64_t>& ids, const matrix<float>& queries, const matrix<float>& base,
+              const std::string& metric) {
+    std::size_t hits = 0;
+    for (std::size_t q = 0; q < queries.rows(); ++q) {
+        std::vector<std::pair<double, std::int64_t>> all;
+        for (std::size_t i = 0; i < base.rows(); ++i)
+            all.emplace_back(reference_distance(queries, q, base, i, metric), static_cast<std::int64_t>(i));
+        std::sort(all.begin(), all.end());
+        for (std::size_t j = 0; j < ids.cols; ++j)
+            for (std::size_t t = 0; t < ids.cols; ++t) hits += ids(q, j) == all[t].second;
+    }
+    return static_cast<double>(hits) / static_cast<double>(ids.rows * ids.cols);
+}
+
+class knn_codes : public cli, public ::testing::WithParamInterface<std::tuple<std::string, std::string>> {};
+
+TEST_P(knn_codes, enough_candidates_give_the_exact_answer_and_defaults_most_of_it) {
+    const auto [type, metric] = GetParam();
+    const auto base = random_matrix(300, 24, 7), queries = random_matrix(40, 24, 8);
+    vspace::save_npy(file("base.npy"), base.view());
+    vspace::save_npy(file("queries.npy"), queries.view());
+    // k x R >= rows: every row is a candidate, so the float re-ranking is exact search.
+    auto r = run({"knn", file("base.npy"), file("queries.npy"), "-k", "5", "--metric", metric, "--type", type,
+                  "--rescore", "60", "-o", file("ids.npy"), "--distances", file("dist.npy")});
+    ASSERT_EQ(r.status, 0) << r.err;
+    const auto ids = vspace::read_npy_array<std::int64_t>(file("ids.npy"));
+    const auto dist = vspace::read_npy_array<float>(file("dist.npy"));
+    ASSERT_EQ(ids.rows, 40u);
+    ASSERT_EQ(ids.cols, 5u);
+    for (std::size_t q = 0; q < 40; ++q)
+        for (std::size_t j = 0; j < 5; ++j) {  // reported distances are float distances
+            const double want = reference_distance(queries, q, base, static_cast<std::size_t>(ids(q, j)), metric);
+            EXPECT_NEAR(dist(q, j), want, 1e-4 * (1 + std::abs(want)));
+        }
+    EXPECT_GT(recall(ids, queries, base, metric), 0.999);
+
+    // Default R: int8 codes keep nearly the whole order; bits of 24 Gaussian dimensions much less.
+    r = run({"knn", file("base.npy"), file("queries.npy"), "-k", "5", "--metric", metric, "--type", type, "-o",
+             file("ids.npy")});
+    ASSERT_EQ(r.status, 0) << r.err;
+    const double got = recall(vspace::read_npy_array<std::int64_t>(file("ids.npy")), queries, base, metric);
+    EXPECT_GT(got, type == "i8" ? 0.97 : 0.6) << type << " " << metric;
+}
+
+INSTANTIATE_TEST_SUITE_P(types, knn_codes,
+                         ::testing::Combine(::testing::Values("i8", "b1"), ::testing::Values("l2", "cosine", "ip")));
+
+TEST_F(cli, knn_hamming_on_bool_vectors_matches_brute_force) {
+    // Bool .npy: one dimension per element; hamming distances are exact bit counts.
+    vspace::rng gen(12);
+    const std::size_t n = 120, nq = 15, d = 70;
+    std::vector<std::vector<char>> bits(n + nq, std::vector<char>(d));
+    std::string base_bytes, query_bytes;
+    for (std::size_t i = 0; i < n + nq; ++i)
+        for (std::size_t j = 0; j < d; ++j) {
+            bits[i][j] = static_cast<char>(gen() & 1);
+            (i < n ? base_bytes : query_bytes) += bits[i][j];
+        }
+    auto header = [&](std::size_t rows) {
+        return "{'descr': '|b1', 'fortran_order': False, 'shape': (" + std::to_string(rows) + ", 70), }";
+    };
+    write_bytes(file("base.npy"), npy_bytes(header(n), base_bytes));
+    write_bytes(file("queries.npy"), npy_bytes(header(nq), query_bytes));
+    const auto r = run({"knn", file("base.npy"), file("queries.npy"), "-k", "6", "--metric", "hamming", "-o",
+                        file("ids.npy"), "--distances", file("dist.npy")});
+    ASSERT_EQ(r.status, 0) << r.err;
+    const auto ids = vspace::read_npy_array<std::int64_t>(file("ids.npy"));
+    const auto dist = vspace::read_npy_array<float>(file("dist.npy"));
+    for (std::size_t q = 0; q < nq; ++q) {
+        std::vector<std::pair<int, std::int64_t>> all;  // (distance, id): ties broken by id
+        for (std::size_t i = 0; i < n; ++i) {
+            int h = 0;
+            for (std::size_t j = 0; j < d; ++j) h += bits[n + q][j] != bits[i][j];
+            all.emplace_back(h, static_cast<std::int64_t>(i));
+        }
+        std::sort(all.begin(), all.end());
+        for (std::size_t j = 0; j < 6; ++j) {
+            EXPECT_EQ(ids(q, j), all[j].second) << "query " << q << " rank " << j;
+            EXPECT_EQ(dist(q, j), static_cast<float>(all[j].first));
+        }
+    }
+}
+
+TEST_F(cli, quantize_int8_writes_the_library_codes) {
+    const auto x = random_matrix(60, 12, 13);
+    vspace::save_npy(file("x.npy"), x.view());
+    for (const std::string mode : {"per_dimension", "symmetric", "uniform"}) {
+        const auto r = run({"quantize", file("x.npy"), "--type", "i8", "--mode", mode, "-o", file("codes.npy")});
+        ASSERT_EQ(r.status, 0) << r.err;
+        const auto codes = vspace::read_npy_array<std::int8_t>(file("codes.npy"));
+        ASSERT_EQ(codes.rows, 60u);
+        ASSERT_EQ(codes.cols, 12u);
+        const auto q = vspace::int8_quantizer::fit(
+            x, {.mode = mode == "symmetric" ? vspace::int8_mode::symmetric
+                        : mode == "uniform" ? vspace::int8_mode::uniform
+                                            : vspace::int8_mode::per_dimension});
+        const auto want = q.quantize(x.view(), 1);
+        for (std::size_t i = 0; i < 60; ++i)
+            for (std::size_t j = 0; j < 12; ++j) ASSERT_EQ(codes(i, j), want(i, j)) << mode;
+        if (mode == "per_dimension")  // each dimension's range spans all 256 codes
+            for (std::size_t j = 0; j < 12; ++j) {
+                int lo = 127, hi = -128;
+                for (std::size_t i = 0; i < 60; ++i) lo = std::min<int>(lo, codes(i, j)), hi = std::max<int>(hi, codes(i, j));
+                EXPECT_EQ(lo, -128);
+                EXPECT_EQ(hi, 127);
+            }
+    }
+}
+
+TEST_F(cli, quantize_binary_writes_packbits_of_values_above_the_mean) {
+    const auto x = random_matrix(30, 19, 14);
+    vspace::save_npy(file("x.npy"), x.view());
+    const auto r = run({"quantize", file("x.npy"), "--type", "b1", "-o", file("bits.npy")});
+    ASSERT_EQ(r.status, 0) << r.err;
+    const auto packed = vspace::read_npy_array<std::uint8_t>(file("bits.npy"));
+    ASSERT_EQ(packed.rows, 30u);
+    ASSERT_EQ(packed.cols, 3u);  // ceil(19 / 8)
+    for (std::size_t j = 0; j < 19; ++j) {
+        double mean = 0;
+        for (std::size_t i = 0; i < 30; ++i) mean += x(i, j);
+        mean /= 30;
+        for (std::size_t i = 0; i < 30; ++i) {
+            const bool bit = (packed(i, j / 8) >> (7 - j % 8)) & 1;  // numpy.packbits: big bit order
+            EXPECT_EQ(bit, x(i, j) > mean) << "row " << i << " dim " << j;
+        }
+    }
+    for (std::size_t i = 0; i < 30; ++i) EXPECT_EQ(packed(i, 2) & 0x1f, 0) << "padding bits must be zero";
+}
 
 TEST_F(cli, knn_reads_other_formats_and_finds_each_row_itself) {
     // A base searched with itself: row i's nearest neighbour is row i. fvecs and GloVe text in.
@@ -346,6 +479,20 @@ std::vector<bad_case> bad_cases() {
         {"unknown_command", ok, {"frobnicate"}, {"unknown command 'frobnicate'"}},
         {"no_command", ok, {}, {"command is required"}},
         {"info_truncated", with("cut.npy", base.substr(0, 140)), {"info", "@cut.npy"}, {"cut.npy"}},
+        {"hamming_with_i8", ok, knn_with({"--metric", "hamming", "--type", "i8"}), {"hamming", "b1"}},
+        {"rescore_with_f32", ok, knn_with({"--rescore", "4"}), {"--rescore"}},
+        {"rescore_zero", ok, knn_with({"--type", "i8", "--rescore", "0"}), {"--rescore"}},
+        {"demo_with_files", ok, {"knn", "--demo", "@base.npy", "@queries.npy", "-o", "@ids.npy"}, {"--demo"}},
+        {"quantize_missing_type", ok, {"quantize", "@base.npy", "-o", "@ids.npy"}, {"--type"}},
+        {"quantize_unknown_type", ok, {"quantize", "@base.npy", "--type", "f32", "-o", "@ids.npy"}, {"--type", "f32"}},
+        {"quantize_mode_with_b1", ok, {"quantize", "@base.npy", "--type", "b1", "--mode", "symmetric", "-o", "@ids.npy"},
+         {"--mode"}},
+        {"quantize_unknown_mode", ok, {"quantize", "@base.npy", "--type", "i8", "--mode", "log", "-o", "@ids.npy"},
+         {"--mode", "log"}},
+        {"quantize_nan", with("nan.npy", with_value(20, 8, 9, nan)), {"quantize", "@nan.npy", "--type", "i8", "-o", "@ids.npy"},
+         {"nan.npy", "row 1, column 1"}},
+        {"quantize_truncated", with("cut.npy", base.substr(0, base.size() - 1)),
+         {"quantize", "@cut.npy", "--type", "b1", "-o", "@ids.npy"}, {"cut.npy"}},
     };
 }
 
