@@ -26,10 +26,12 @@ int main(int argc, char** argv) {
     if (argc == 3) a = parse(argv[1]), b = parse(argv[2]);
     if (a.size() != b.size()) return std::puts("the two vectors need the same number of values"), 1;
 
+    //! [metrics]
     // Metrics are plain function objects on two rows (spans); all return "smaller is closer".
-    const float dot = -vspace::inner_product{}(a, b);     // inner_product is the distance -<a,b>
-    const float cos = 1 - vspace::cosine{}(a, b);          // cosine is the distance 1 - cos
-    const float dist = vspace::l2{}(a, b);                 // |a - b|
+    const float dot = -vspace::inner_product{}(a, b);  // inner_product is the distance -<a,b>
+    const float cos = 1 - vspace::cosine{}(a, b);       // cosine is the distance 1 - cos
+    const float dist = vspace::l2{}(a, b);              // |a - b|
+    //! [metrics]
     std::printf("dot(a, b)  = %.3f\n", dot);
     std::printf("|a|, |b|   = %.3f, %.3f\n", std::sqrt(-vspace::inner_product{}(a, a)),
                 std::sqrt(-vspace::inner_product{}(b, b)));

@@ -23,14 +23,15 @@ int main(int argc, char** argv) {
     for (std::size_t i = 0; i < rows; ++i)
         for (std::size_t j = 0; j < dims; ++j) data(i, j) = static_cast<float>(gen.normal());
 
+    //! [search]
     // An exact index under Euclidean distance; rows get ids 0, 1, 2, ...
     vspace::flat_index<vspace::l2, float> index(dims);
     index.add(data);
 
     // One query: row 42 itself. Its nearest neighbour is itself, at distance 0.
     const auto hits = index.search(data.row(42), 5);
-    std::printf("5 nearest to row 42:\n");
-    for (const vspace::neighbor& n : hits) std::printf("  id %5lld  distance %.3f\n", static_cast<long long>(n.id), n.distance);
+    for (const vspace::neighbor& n : hits) std::printf("id %5lld  distance %.3f\n", static_cast<long long>(n.id), n.distance);
+    //! [search]
 
     // A batch: every row's 2 nearest, on all cores. Column 0 is the row itself.
     const auto start = std::chrono::steady_clock::now();

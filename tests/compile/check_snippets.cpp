@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Keeps code in the docs identical to compiled examples, so the docs cannot rot.
 //
-// In an example, a region between two lines `//! [name]` is a snippet. In README.md or
+// In an example, a region between two lines `//! [name]` (`#! [name]` in CMake files) is a
+// snippet. In README.md or
 // docs/*.md, the line `<!-- snippet: examples/02_search.cpp name -->` must be followed by a
 // fenced code block holding exactly that region (dedented).
 //   check_snippets ROOT            fails, naming each stale block, if any differs
@@ -32,13 +33,13 @@ std::string trim(const std::string& s) {
     return b == std::string::npos ? "" : s.substr(b, e - b + 1);
 }
 
-// The region between the two `//! [name]` lines of `file`, dedented; false when absent.
+// The region between the two `//! [name]` (or `#! [name]`) lines of `file`, dedented; false
+// when absent.
 bool snippet(const fs::path& file, const std::string& name, std::vector<std::string>& out) {
     const auto lines = read_lines(file);
-    const std::string marker = "//! [" + name + "]";
     std::vector<std::size_t> at;
     for (std::size_t i = 0; i < lines.size(); ++i)
-        if (trim(lines[i]) == marker) at.push_back(i);
+        if (trim(lines[i]) == "//! [" + name + "]" || trim(lines[i]) == "#! [" + name + "]") at.push_back(i);
     if (at.size() != 2) return false;
     out.assign(lines.begin() + static_cast<long>(at[0]) + 1, lines.begin() + static_cast<long>(at[1]));
     std::size_t indent = std::string::npos;
@@ -75,8 +76,8 @@ int main(int argc, char** argv) {
             const std::string where = doc.lexically_relative(root).string() + ":" + std::to_string(i + 1);
             std::vector<std::string> want;
             if (!snippet(root / file, name, want)) {
-                std::fprintf(stderr, "%s: snippet '%s' not found in %s (expected two '//! [%s]' lines)\n",
-                             where.c_str(), name.c_str(), file.c_str(), name.c_str());
+                std::fprintf(stderr, "%s: snippet '%s' not found in %s (expected two '//! [%s]' or '#! [%s]' lines)\n",
+                             where.c_str(), name.c_str(), file.c_str(), name.c_str(), name.c_str());
                 ++problems;
                 continue;
             }
