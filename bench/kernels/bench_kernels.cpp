@@ -3,7 +3,7 @@
 // {96, 384, 768, 784, 1536}, in three shapes:
 //   <kernel>/pair/<level>/<dims>    one pair of vectors in L1: ns per call, GB/s of both vectors
 //   <kernel>/many/<level>/<dims>    one query against 32 KiB of rows in L1 (flat scan): per row
-//   <kernel>/gather/<level>/<dims>  32 rows at random from 256 MB (HNSW neighbour list): per row
+//   <kernel>/gather/<level>/<dims>  32 rows at random from 128 MiB (HNSW neighbour list): per row
 // plus the alternatives in alternatives.hpp, named after what they change. For bit kernels
 // <dims> counts bits. Run under `flock /tmp/vspace-bench.lock` (docs/benchmarks.md).
 #include "alternatives.hpp"
@@ -27,7 +27,7 @@ namespace simd = vspace::simd;
 constexpr std::size_t bench_dims[] = {96, 384, 768, 784, 1536};
 constexpr std::size_t gather_dims[] = {96, 768};
 constexpr std::size_t gather_list = 32;           // a neighbour list of HNSW's layer 0 (2 M)
-constexpr std::size_t gather_bytes = 256u << 20;  // far past the last-level cache
+constexpr std::size_t gather_bytes = 128u << 20;  // far past the last-level cache
 
 // Storage elements per row of `dims` dimensions, and the padded stride rows are stored at
 // (64-byte rows, as in vspace::matrix).
