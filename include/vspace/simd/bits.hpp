@@ -44,10 +44,11 @@ struct popcount_words {
     static void hamming(const std::uint64_t* q, const std::uint64_t* const* rows, std::size_t words,
                         std::uint64_t* out) noexcept {
         std::uint64_t c[R] = {};
-        for (std::size_t i = 0; i < words; ++i)
+        for (std::size_t i = 0; i < words; ++i) {
             #pragma GCC unroll 8
             for (std::size_t k = 0; k < R; ++k)
                 c[k] += static_cast<std::uint64_t>(__builtin_popcountll(q[i] ^ rows[k][i]));
+        }
         #pragma GCC unroll 8
         for (std::size_t k = 0; k < R; ++k) out[k] = c[k];
     }
@@ -56,12 +57,13 @@ struct popcount_words {
     static void jaccard(const std::uint64_t* q, const std::uint64_t* const* rows, std::size_t words,
                         std::uint64_t* both, std::uint64_t* either) noexcept {
         std::uint64_t b[R] = {}, e[R] = {};
-        for (std::size_t i = 0; i < words; ++i)
+        for (std::size_t i = 0; i < words; ++i) {
             #pragma GCC unroll 8
             for (std::size_t k = 0; k < R; ++k) {
                 b[k] += static_cast<std::uint64_t>(__builtin_popcountll(q[i] & rows[k][i]));
                 e[k] += static_cast<std::uint64_t>(__builtin_popcountll(q[i] | rows[k][i]));
             }
+        }
         #pragma GCC unroll 8
         for (std::size_t k = 0; k < R; ++k) {
             both[k] = b[k];

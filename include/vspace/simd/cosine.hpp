@@ -39,7 +39,7 @@ void cosine_f32::run_rows(const float* q, const float* const* rows, std::size_t 
     constexpr std::size_t w = batch::size;
     batch qq[2] = {}, qr[R][2] = {}, rr[R][2] = {};  // value-initialized batches are zero
     std::size_t i = 0;
-    for (; i + 2 * w <= n; i += 2 * w)
+    for (; i + 2 * w <= n; i += 2 * w) {
         #pragma GCC unroll 8
         for (std::size_t u = 0; u < 2; ++u) {
             const batch x = batch::load_unaligned(q + i + u * w);
@@ -51,6 +51,7 @@ void cosine_f32::run_rows(const float* q, const float* const* rows, std::size_t 
                 rr[k][u] = fmadd<Arch>(y, y, rr[k][u]);
             }
         }
+    }
     auto step = [&](const batch& x, auto&& load_row) {
         qq[0] = fmadd<Arch>(x, x, qq[0]);
         #pragma GCC unroll 8

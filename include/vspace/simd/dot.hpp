@@ -40,7 +40,7 @@ void dot_f32::run_rows(const float* q, const float* const* rows, std::size_t n, 
     constexpr std::size_t w = batch::size;
     batch s[R][4] = {};  // value-initialized batches are zero
     std::size_t i = 0;
-    for (; i + 4 * w <= n; i += 4 * w)
+    for (; i + 4 * w <= n; i += 4 * w) {
         #pragma GCC unroll 8
         for (std::size_t u = 0; u < 4; ++u) {
             const batch x = batch::load_unaligned(q + i + u * w);
@@ -48,6 +48,7 @@ void dot_f32::run_rows(const float* q, const float* const* rows, std::size_t n, 
             for (std::size_t k = 0; k < R; ++k)
                 s[k][u] = fmadd<Arch>(x, batch::load_unaligned(rows[k] + i + u * w), s[k][u]);
         }
+    }
     for (; i + w <= n; i += w) {
         const batch x = batch::load_unaligned(q + i);
         #pragma GCC unroll 8

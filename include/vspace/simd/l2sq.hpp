@@ -29,7 +29,7 @@ void l2sq_f32::run_rows(const float* q, const float* const* rows, std::size_t n,
     constexpr std::size_t w = batch::size;
     batch s[R][4] = {};  // value-initialized batches are zero
     std::size_t i = 0;
-    for (; i + 4 * w <= n; i += 4 * w)
+    for (; i + 4 * w <= n; i += 4 * w) {
         #pragma GCC unroll 8
         for (std::size_t u = 0; u < 4; ++u) {
             const batch x = batch::load_unaligned(q + i + u * w);
@@ -39,6 +39,7 @@ void l2sq_f32::run_rows(const float* q, const float* const* rows, std::size_t n,
                 s[k][u] = fmadd<Arch>(d, d, s[k][u]);
             }
         }
+    }
     for (; i + w <= n; i += w) {
         const batch x = batch::load_unaligned(q + i);
         #pragma GCC unroll 8

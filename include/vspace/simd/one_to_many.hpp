@@ -38,8 +38,8 @@ inline void run_pass(const S* q, const S* const* rows, std::size_t n, float* out
 template <class Arch, class S>
 inline void prefetch_row(const S* row, std::size_t n) noexcept {
     const auto* p = reinterpret_cast<const char*>(row);
-    const std::size_t bytes = n * sizeof(S), lines = bytes < 256 ? bytes : 256;
-    for (std::size_t b = 0; b < lines; b += 64) __builtin_prefetch(p + b);
+    const std::size_t bytes = n * sizeof(S), ahead = bytes < 256 ? bytes : 256;  // at most 4 lines
+    for (std::size_t b = 0; b < ahead; b += 64) __builtin_prefetch(p + b);
 }
 
 }  // namespace detail
