@@ -28,11 +28,11 @@ namespace vspace {
 /// Points can be coloured by any field; the legend lists its categories.
 struct map_field {
     /// Shown in the "colour by" menu, the legend and the tooltip ("label", "cluster").
-    std::string name;
+    std::string name{};
     /// Category names; code c stands for categories[c]. At most 65,535 (codes travel as 16 bits).
-    std::vector<std::string> categories;
+    std::vector<std::string> categories{};
     /// One code per point, each < categories.size().
-    std::vector<std::uint32_t> codes;
+    std::vector<std::uint32_t> codes{};
     /// Draw each category's name on the map at the centre of its densest region (cluster
     /// names, as Nomic Atlas and datamapplot do). Names that would overlap are left out.
     bool show_names = false;
@@ -111,7 +111,7 @@ struct map_data {
 /// are ignored by it.
 struct map_options {
     /// Title drawn above the plot and used as the HTML page title. Empty: none.
-    std::string title;
+    std::string title{};
     /// Index into `map_data::fields` of the field that colours the points (the HTML map starts
     /// with it; the others are in its menu). Ignored without fields.
     std::size_t color_field = 0;
@@ -138,7 +138,7 @@ namespace detail {
 
 /// The name and anchor of one category's label on the map.
 struct map_label {
-    std::string name;
+    std::string name{};
     std::uint32_t code = 0;   ///< the category's code in its field
     float x = 0, y = 0;       ///< anchor in map coordinates
     std::size_t count = 0;    ///< points in the category (larger labels win overlaps)

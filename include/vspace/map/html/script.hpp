@@ -24,7 +24,7 @@ inline constexpr std::string_view map_script = R"vspacejs(
   function el(tag, cls, text) {
     const e = document.createElement(tag);
     if (cls) e.className = cls;
-    if (text !== undefined) e.textContent = text;  // never innerHTML: data is text
+    if (text !== undefined) e.textContent = text;  // text only: data never becomes markup
     return e;
   }
   const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
