@@ -222,6 +222,17 @@ TEST(flat_index, incremental_adds_equal_one_add) {
     parts.add(base.view().subview(100, 1));
     parts.add(base.view().subview(101, 199));
     EXPECT_EQ(once.search(queries.view(), 8).all_ids(), parts.search(queries.view(), 8).all_ids());
+    flat_index<cosine, float> moved(16);  // takes the matrix over, then appends a copy
+    moved.add(matrix<float>(base.view().subview(0, 150)));
+    moved.add(matrix<float>(base.view().subview(150, 150)));
+    EXPECT_EQ(moved.size(), 300u);
+    EXPECT_EQ(once.search(queries.view(), 8).all_ids(), moved.search(queries.view(), 8).all_ids());
+    EXPECT_THROW(moved.add(random_matrix(3, 15, 1)), shape_error);
+    auto nan = random_matrix(3, 16, 1);
+    nan(2, 2) = std::numeric_limits<float>::quiet_NaN();
+    flat_index<l2, float> fresh(16);
+    EXPECT_THROW(fresh.add(std::move(nan)), data_error);
+    EXPECT_EQ(fresh.size(), 0u);
 }
 
 // ---- int8 and bit ------------------------------------------------------------------------

@@ -71,8 +71,8 @@ TEST(rescored_index, single_equals_batch_and_distances_are_float) {
     const auto base = random_matrix(500, 32, 3), queries = random_matrix(40, 32, 4);
     i8_l2 index(int8_quantizer::fit(base, {.mode = int8_mode::uniform}), flat_index<l2sq, std::int8_t>(32),
                 {.rescore = 3});
-    index.add(base.view().subview(0, 200));
-    index.add(base.view().subview(200, 300));
+    index.add(matrix<float>(base.view().subview(0, 200)));  // taken over
+    index.add(base.view().subview(200, 300));               // copied
     ASSERT_EQ(index.size(), 500u);
     const auto batch = index.search(queries.view(), 10);
     const l2 metric;

@@ -76,6 +76,24 @@ public:
             for (std::size_t i = first; i < data_.rows(); ++i) append_row_terms(data_.row_data(i));
     }
 
+    /// Appends rows like `add(matrix_view)`, but when the index is empty it takes over the
+    /// matrix's storage instead of copying it: no second copy of a large data set in memory
+    /// (first writes to fresh memory cost about as much as a search pass on some systems).
+    void add(matrix<T>&& rows) {
+        if (size() != 0 || rows.dims() != dims()) {
+            add(rows.view());
+            return;
+        }
+        detail::check_finite(rows.view(), "flat_index::add");
+        if constexpr (blocked) {
+            bias_.reserve(rows.rows());
+            scale_.reserve(rows.rows());
+        }
+        data_.swap(rows);
+        if constexpr (blocked)
+            for (std::size_t i = 0; i < data_.rows(); ++i) append_row_terms(data_.row_data(i));
+    }
+
     std::size_t size() const noexcept { return data_.rows(); }
     std::size_t dims() const noexcept { return data_.dims(); }
     /// The stored rows (row i has id i).
@@ -109,7 +127,7 @@ public:
         if (kk == 0 || queries.rows() == 0) return result;
         if constexpr (blocked) {
             if (queries.rows() >= min_block_queries && block_kernel() != nullptr) {
-                search_blocks(queries, kk, options, result);
+                search_blocks(queries, nullptr, kk, options, result, false);
                 return result;
             }
         }
@@ -180,10 +198,11 @@ private:
         }
     }
 
-    /// Spare candidates kept per query for re-ranking: enough that the proof rarely fails.
-    std::size_t candidates_for(std::size_t kk) const noexcept {
+    /// Candidates kept per query for re-ranking: a few spare ones, so that the proof rarely
+    /// fails; many more on the retry of the queries whose proof failed.
+    std::size_t candidates_for(std::size_t kk, bool retry) const noexcept {
         if constexpr (exact_values) return kk;
-        else return std::min(size(), kk + std::max<std::size_t>(8, kk / 2));
+        else return std::min(size(), retry ? 4 * kk + 64 : kk + std::max<std::size_t>(8, kk / 2));
     }
 
     /// Per-block state the sink works on: one selector per query of the block.
@@ -218,9 +237,14 @@ private:
         void operator()(void* p) const noexcept { ::operator delete(p, std::align_val_t{64}); }
     };
 
-    void search_blocks(matrix_view<T> queries, std::size_t kk, const search_options& options,
-                       search_result& result) const {
-        const std::size_t nq = queries.rows(), keep = candidates_for(kk);
+    /// Searches `queries` through the block kernel; query j's result goes to row `rows[j]` of
+    /// `result` (row j when `rows` is null). Queries whose candidates cannot be proven are
+    /// searched again together, with many more candidates (`retry`), and on a second failure
+    /// scanned with the pair kernel: one more pass over the rows for all of them instead of a
+    /// scan each.
+    void search_blocks(matrix_view<T> queries, const std::size_t* rows, std::size_t kk, const search_options& options,
+                       search_result& result, bool retry) const {
+        const std::size_t nq = queries.rows(), keep = candidates_for(kk, retry);
         const std::size_t threads = resolve_threads(options.n_threads);
         // Blocks of at most max_block_queries, at least two per thread when there are enough.
         const std::size_t per_thread = (nq + 2 * threads - 1) / (2 * threads);
@@ -229,24 +253,56 @@ private:
         const std::size_t scratch_bytes = simd::block_scratch_bytes(block, data_.words(), sizeof(storage_type));
         const auto kernel = block_kernel();
 
-        parallel_for_dynamic(options.n_threads, n_blocks, 1, [&](std::size_t b0, std::size_t b1, std::size_t) {
-            std::unique_ptr<void, aligned_free> scratch(::operator new(scratch_bytes, std::align_val_t{64}));
-            std::vector<detail::top_k> heaps;  // built one by one: copies would drop the reserved room
-            heaps.reserve(block);
-            for (std::size_t j = 0; j < block; ++j) heaps.emplace_back(keep);
-            const std::vector<float> start(block, std::numeric_limits<float>::infinity());
-            std::vector<float> scan_scratch(block_rows);
+        // Per-worker state, made on first use and reused for every block: fresh memory costs
+        // a page fault per page on first touch.
+        struct worker_state {
+            std::unique_ptr<void, aligned_free> scratch;
+            std::vector<detail::top_k> heaps;
+            std::vector<float> scan_scratch;
+            std::vector<std::size_t> unproven;  // queries to search again
+        };
+        std::vector<worker_state> states(std::min(threads, n_blocks));
+        const std::vector<float> start(block, std::numeric_limits<float>::infinity());
+        parallel_for_dynamic(options.n_threads, n_blocks, 1, [&](std::size_t b0, std::size_t b1, std::size_t w) {
+            worker_state& state = states[w];
+            if (!state.scratch) {
+                state.scratch.reset(::operator new(scratch_bytes, std::align_val_t{64}));
+                state.heaps.reserve(block);  // built one by one: copies would drop the reserved room
+                for (std::size_t j = 0; j < block; ++j) state.heaps.emplace_back(keep);
+                state.scan_scratch.resize(block_rows);
+            }
             for (std::size_t b = b0; b < b1; ++b) {
                 const std::size_t q0 = b * block, count = std::min(block, nq - q0);
-                block_context context{heaps.data(), &options.filter, {}};
-                auto problem = make_problem(queries.subview(q0, count), start.data(), scratch.get());
+                block_context context{state.heaps.data(), &options.filter, {}};
+                auto problem = make_problem(queries.subview(q0, count), start.data(), state.scratch.get());
                 kernel(problem, simd::block_sink{&offer, &context});
                 if (context.error) std::rethrow_exception(context.error);
-                for (std::size_t j = 0; j < count; ++j)
-                    finish_query(queries.row_data(q0 + j), heaps[j], keep, kk, options.filter,
-                                 scan_scratch.data(), result, q0 + j);
+                for (std::size_t j = q0; j < q0 + count; ++j) {
+                    const std::size_t row = rows != nullptr ? rows[j] : j;
+                    if (finish_query(queries.row_data(j), state.heaps[j - q0], keep, kk, result, row)) continue;
+                    if (!retry) {
+                        state.unproven.push_back(j);
+                    } else {  // still unproven with many candidates: scan
+                        detail::top_k best(kk);
+                        scan(queries.row_data(j), best, options.filter, state.scan_scratch.data());
+                        write_row(best.take_sorted(), kk, result, row);
+                    }
+                }
             }
         });
+        if constexpr (!exact_values) {
+            std::vector<std::size_t> again;  // query indexes, ascending
+            for (const auto& state : states) again.insert(again.end(), state.unproven.begin(), state.unproven.end());
+            if (again.empty()) return;
+            std::sort(again.begin(), again.end());
+            matrix<T> subset(again.size(), dims());
+            std::vector<std::size_t> subset_rows(again.size());
+            for (std::size_t i = 0; i < again.size(); ++i) {
+                std::memcpy(subset.row_data(i), queries.row_data(again[i]), data_.words() * sizeof(storage_type));
+                subset_rows[i] = rows != nullptr ? rows[again[i]] : again[i];
+            }
+            search_blocks(subset.view(), subset_rows.data(), kk, options, result, true);
+        }
     }
 
     auto make_problem(matrix_view<T> queries, const float* thresholds, void* scratch) const noexcept {
@@ -271,22 +327,20 @@ private:
         return p;
     }
 
-    /// Turns one query's candidates into its result row: re-ranked by the pair kernel, and
-    /// scanned again if the error bound cannot prove the candidates hold the k nearest.
-    void finish_query(const storage_type* q, detail::top_k& heap, std::size_t keep, std::size_t kk,
-                      const id_filter& filter, float* scan_scratch, search_result& result, std::size_t row) const {
+    /// Turns one query's candidates into its result row: re-ranked by the pair kernel. Returns
+    /// false (and writes nothing) when the error bound cannot prove that the candidates hold
+    /// the k nearest rows.
+    bool finish_query(const storage_type* q, detail::top_k& heap, std::size_t keep, std::size_t kk,
+                      search_result& result, std::size_t row) const {
         const float last = heap.threshold();  // +inf unless `keep` candidates were held
         std::vector<neighbor> found = heap.take_sorted();
         if constexpr (!exact_values) {
             for (auto& c : found) c.distance = metric_(q, data_.row_data(static_cast<std::size_t>(c.id)), data_.words());
             std::sort(found.begin(), found.end());
-            if (keep < size() && found.size() == keep && !proven(q, last, found[kk - 1].distance)) {
-                detail::top_k best(kk);
-                scan(q, best, filter, scan_scratch);
-                found = best.take_sorted();
-            }
+            if (keep < size() && found.size() == keep && !proven(q, last, found[kk - 1].distance)) return false;
         }
         write_row(std::move(found), kk, result, row);
+        return true;
     }
 
     /// True when no row outside the candidates can rank before the k-th candidate. Every row

@@ -107,6 +107,18 @@ public:
 #endif
     }
 
+    /// Appends rows like `add(matrix_view)`, but when the index is empty it keeps the matrix's
+    /// storage instead of copying it.
+    void add(matrix<float>&& rows, std::size_t n_threads = 0) {
+        if (size() != 0 || rows.dims() != dims()) {
+            add(rows.view(), n_threads);
+            return;
+        }
+        detail::check_finite(rows.view(), "rescored_index::add");
+        inner_.add(quantizer_.quantize(rows.view(), n_threads));
+        data_.swap(rows);
+    }
+
     std::size_t size() const noexcept { return data_.rows(); }
     std::size_t dims() const noexcept { return data_.dims(); }
     /// The float rows (row i has id i).

@@ -19,6 +19,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <type_traits>
 
 #if XSIMD_WITH_AVX512BW
 #include <immintrin.h>
