@@ -116,9 +116,12 @@ inline constexpr std::string_view map_script = R"vspacejs(
 
   let W = 1, H = 1, dpr = 1;
   const view = { cx: 0, cy: 0, zoom: 1 }, target = { cx: 0, cy: 0, zoom: 1 };
-  const base = () => Math.min(W, H) * 0.92;
-  const toScreen = (x, y) => [(x - view.cx) * view.zoom * base() + W / 2, H / 2 - (y - view.cy) * view.zoom * base()];
-  const toWorld = (sx, sy) => [(sx - W / 2) / (view.zoom * base()) + view.cx, (H / 2 - sy) / (view.zoom * base()) + view.cy];
+  // The map is centred in the part of the window right of the panel (on wide screens).
+  const inset = () => (W > 760 ? 310 : 0);
+  const midX = () => inset() + (W - inset()) / 2;
+  const base = () => Math.min(W - inset(), H) * 0.92;
+  const toScreen = (x, y) => [(x - view.cx) * view.zoom * base() + midX(), H / 2 - (y - view.cy) * view.zoom * base()];
+  const toWorld = (sx, sy) => [(sx - midX()) / (view.zoom * base()) + view.cx, (H / 2 - sy) / (view.zoom * base()) + view.cy];
   const autoSize = D.pointSize > 0 ? D.pointSize : 0;
   const pointSize = () => {
     const s = autoSize || clamp(0.9 * Math.sqrt(W * H / n), 1.5, 8);
@@ -215,7 +218,7 @@ inline constexpr std::string_view map_script = R"vspacejs(
         // clip = u * mul + add, for u in [0, 1] along each axis of the bounds
         const k = view.zoom * base();
         gl.uniform4f(uMap, (x1 - x0) / ext * k * 2 / W, (y1 - y0) / ext * k * 2 / H,
-                     (((x0 - mx) / ext - view.cx) * k + W / 2) * 2 / W - 1, ((y0 - my) / ext - view.cy) * k * 2 / H);
+                     (((x0 - mx) / ext - view.cx) * k + midX()) * 2 / W - 1, ((y0 - my) / ext - view.cy) * k * 2 / H);
         gl.uniform1f(uSize, Math.min(pointSize() * dpr, maxSize));
         gl.uniform1f(uAlpha, alpha);
         gl.drawArrays(gl.POINTS, 0, n);  // every point, one call
@@ -246,7 +249,7 @@ inline constexpr std::string_view map_script = R"vspacejs(
         }
         pixels.fill(255);
         const s = pointSize() * dpr, k = view.zoom * base() * dpr;
-        const ox = W / 2 * dpr - view.cx * k, oy = H / 2 * dpr + view.cy * k;
+        const ox = midX() * dpr - view.cx * k, oy = H / 2 * dpr + view.cy * k;
         for (let pass = 0; pass < 3; pass++) {  // dimmed, normal and matches, then highlighted on top
           for (let i = 0; i < n; i++) {
             const st = state[i];
@@ -642,7 +645,7 @@ inline constexpr std::string_view map_script = R"vspacejs(
     const z = clamp(target.zoom * Math.exp(-e.deltaY * (e.deltaMode === 1 ? 0.05 : 0.0015)), 0.5, 5000);
     // Keep the world point under the cursor where it is once the zoom arrives.
     const kz = z * base();
-    target.cx = ax - (sx - W / 2) / kz;
+    target.cx = ax - (sx - midX()) / kz;
     target.cy = ay - (H / 2 - sy) / kz;
     target.zoom = z;
     requestRender();
