@@ -29,6 +29,23 @@ constexpr level compiled_level() noexcept {
 #endif
 }
 
+namespace detail {
+/// The xsimd arch the tables of `compiled_level()` are built for. Not xsimd's own default: that
+/// may be an instruction set no level describes (AVX-512F without BW, AVX2 without FMA), whose
+/// xsimd 8.1 code does not even compile everywhere.
+#if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512DQ__) && defined(__AVX512VL__)
+using header_only_arch = xsimd::avx512bw;
+#elif defined(__AVX2__) && defined(__FMA__)
+using header_only_arch = xsimd::fma3<xsimd::avx2>;
+#elif defined(__SSE4_2__)
+using header_only_arch = xsimd::sse4_2;
+#elif defined(__SSE2__) || defined(__x86_64__)
+using header_only_arch = xsimd::sse2;
+#else
+using header_only_arch = xsimd::default_arch;
+#endif
+}  // namespace detail
+
 inline const kernel_tables& tables_for(level l) {
     if (l == level::serial) {
         static const kernel_tables t = make_serial_tables();
@@ -38,7 +55,7 @@ inline const kernel_tables& tables_for(level l) {
         VSPACE_THROW(invalid_argument, "simd::tables_for: level ", level_name(l),
                      " is not compiled in (header-only mode has serial and ",
                      level_name(compiled_level()), "; link vspace::simd for run-time dispatch)");
-    static const kernel_tables t = make_tables<xsimd::default_arch>(compiled_level());
+    static const kernel_tables t = make_tables<detail::header_only_arch>(compiled_level());
     return t;
 }
 
