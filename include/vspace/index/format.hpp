@@ -11,24 +11,18 @@
 #include <vspace/core/error.hpp>
 #include <vspace/core/scalar.hpp>
 #include <vspace/io/atomic_file.hpp>
+#include <vspace/io/mapped_file.hpp>
 #include <vspace/metric/concept.hpp>
 
 #include <algorithm>
 #include <array>
 #include <bit>
-#include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <span>
 #include <type_traits>
-#include <utility>
-
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace vspace {
 
@@ -219,54 +213,6 @@ public:
 private:
     std::span<const std::byte> rest_;
     const char* where_;
-};
-
-/// A read-only memory mapping of a whole file (the payload of `view`). Move-only.
-class mapped_file {
-public:
-    mapped_file() = default;
-
-    /// Maps `path`. Throws io_error if it cannot be opened or mapped.
-    explicit mapped_file(const std::filesystem::path& path) {
-        const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd < 0) VSPACE_THROW(io_error, "mapped_file: cannot open '", path.string(), "': ", std::strerror(errno));
-        struct ::stat st {};
-        if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-            ::close(fd);
-            VSPACE_THROW(io_error, "mapped_file: '", path.string(), "' is not a regular file");
-        }
-        size_ = static_cast<std::size_t>(st.st_size);
-        if (size_ > 0) {
-            void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
-            if (p == MAP_FAILED) {
-                ::close(fd);
-                VSPACE_THROW(io_error, "mapped_file: cannot map '", path.string(), "': ", std::strerror(errno));
-            }
-            data_ = static_cast<const std::byte*>(p);
-        }
-        ::close(fd);  // the mapping stays valid
-    }
-
-    mapped_file(mapped_file&& o) noexcept : data_(std::exchange(o.data_, nullptr)), size_(std::exchange(o.size_, 0)) {}
-    mapped_file& operator=(mapped_file&& o) noexcept {
-        if (this != &o) {
-            unmap();
-            data_ = std::exchange(o.data_, nullptr);
-            size_ = std::exchange(o.size_, 0);
-        }
-        return *this;
-    }
-    ~mapped_file() { unmap(); }
-
-    std::span<const std::byte> bytes() const noexcept { return {data_, size_}; }
-
-private:
-    void unmap() noexcept {
-        if (data_ != nullptr) ::munmap(const_cast<std::byte*>(data_), size_);
-    }
-
-    const std::byte* data_ = nullptr;
-    std::size_t size_ = 0;
 };
 
 }  // namespace vspace

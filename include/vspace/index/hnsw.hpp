@@ -82,6 +82,7 @@ public:
     using metric_type = Metric;
     using value_type = T;
     using storage_type = storage_t<T>;
+    using options_type = hnsw_options;
     /// Layout version written by `save`.
     static constexpr std::uint32_t format_version = 1;
     /// Search ef when `search_options::ef` is 0 (then max(k, this)).
@@ -216,7 +217,7 @@ public:
     const hnsw_options& options() const noexcept { return options_; }
     const Metric& metric() const noexcept { return metric_.get(); }
     /// True for an index opened with `view` (read-only).
-    bool is_view() const noexcept { return map_.bytes().data() != nullptr; }
+    bool is_view() const noexcept { return map_ != nullptr; }
 
     /// The stored row `id`. Throws invalid_argument if it is not in the index. The span stays
     /// valid until the next add, compact or destruction.
@@ -240,8 +241,14 @@ public:
     /// and format_error if it is truncated, corrupt, hostile, or was built for another kind,
     /// metric or format version. Build options come from the file; `n_threads` is for later adds.
     static hnsw_index load(const std::filesystem::path& path, Metric metric = Metric{}, std::size_t n_threads = 0) {
-        mapped_file file(path);
-        return open(file.bytes(), std::move(metric), n_threads, nullptr, path.string());
+        mapped_file file(path, "hnsw_index::load");
+        auto bytes = file.bytes();
+        detail::big_vector<std::byte> copy;  // a pipe is read into memory that may be less aligned
+        if (reinterpret_cast<std::uintptr_t>(bytes.data()) % file_alignment != 0) {
+            copy.assign(bytes.begin(), bytes.end());
+            bytes = copy;
+        }
+        return open(bytes, std::move(metric), n_threads, nullptr, path.string());
     }
 
     /// Like `load`, from a file image in memory (which must be 64-byte aligned); copies it.
@@ -254,7 +261,9 @@ public:
     /// page cache. `add`, `remove` and `compact` throw. The file must not be modified while
     /// the view is open.
     static hnsw_index view(const std::filesystem::path& path, Metric metric = Metric{}) {
-        mapped_file file(path);
+        mapped_file file(path, "hnsw_index::view");
+        if (reinterpret_cast<std::uintptr_t>(file.bytes().data()) % file_alignment != 0)
+            VSPACE_THROW(io_error, "hnsw_index::view: '", path.string(), "' cannot be memory-mapped (use load)");
         const auto bytes = file.bytes();
         return open(bytes, std::move(metric), 0, &file, path.string());
     }
@@ -355,8 +364,10 @@ private:
     /// The search distance (smaller is closer).
     float distance(const storage_type* a, const storage_type* b) const noexcept { return metric_(a, b, words_); }
 
-    /// Greedy descent (ef = 1) from `cur` through the levels above `stop`.
-    candidate greedy(const storage_type* q, candidate cur, unsigned from, unsigned stop) const noexcept {
+    /// Greedy descent (ef = 1) from `cur` through the levels above `stop`, over nodes below
+    /// `limit` (the published ones: a concurrent add links new nodes before it publishes them).
+    candidate greedy(const storage_type* q, candidate cur, unsigned from, unsigned stop,
+                     std::uint32_t limit) const noexcept {
         for (unsigned l = from; l > stop; --l) {
             for (bool moved = true; moved;) {
                 moved = false;
@@ -364,6 +375,7 @@ private:
                 const std::uint32_t n = detail::load_word(li[0]);
                 for (std::uint32_t j = 1; j <= n; ++j) {
                     const std::uint32_t id = detail::load_word(li[j]);
+                    if (id >= limit) continue;
                     const float d = distance(q, vec(id));
                     if (d < cur.distance) {
                         cur = {d, id};
@@ -375,8 +387,10 @@ private:
         return cur;
     }
 
-    /// Best-first walk on `level` from `start` (Algorithm 2); leaves the best ef in `s.list`.
-    void walk(const storage_type* q, candidate start, std::size_t ef, unsigned level, scratch& s) const {
+    /// Best-first walk on `level` from `start` (Algorithm 2) over nodes below `limit`; leaves
+    /// the best ef in `s.list`.
+    void walk(const storage_type* q, candidate start, std::size_t ef, unsigned level, std::uint32_t limit,
+              scratch& s) const {
         s.visited.start(slot_capacity_);
         s.list.reset(ef);
         s.fresh.resize(graph_.cap(0));
@@ -391,7 +405,7 @@ private:
             std::uint32_t u = 0;
             for (std::uint32_t j = 1; j <= n; ++j) {
                 const std::uint32_t id = detail::load_word(li[j]);
-                if (!s.visited.test_and_set(id)) {
+                if (id < limit && !s.visited.test_and_set(id)) {
                     fresh[u++] = id;
                     prefetch_head(id);
                 }
@@ -408,7 +422,8 @@ private:
     /// Walk on level 0 that returns only nodes `accept` takes but routes through all of them
     /// (the filtered search of hnswlib): leaves the best ef accepted nodes in `s.list`.
     template <class Accept>
-    void walk_filtered(const storage_type* q, candidate start, std::size_t ef, scratch& s, Accept&& accept) const {
+    void walk_filtered(const storage_type* q, candidate start, std::size_t ef, std::uint32_t limit, scratch& s,
+                       Accept&& accept) const {
         const auto farther = [](const candidate& a, const candidate& b) { return a.distance > b.distance; };
         s.visited.start(slot_capacity_);
         s.list.reset(ef);
@@ -425,7 +440,7 @@ private:
             const std::uint32_t n = detail::load_word(li[0]);
             for (std::uint32_t j = 1; j <= n; ++j) {
                 const std::uint32_t id = detail::load_word(li[j]);
-                if (s.visited.test_and_set(id)) continue;
+                if (id >= limit || s.visited.test_and_set(id)) continue;
                 const float d = distance(q, vec(id));
                 if (d >= s.list.bound()) continue;
                 s.heap.push_back({d, id});
@@ -449,8 +464,8 @@ private:
     /// many. `start` = a node to walk from on level 0, or `none` to descend from the entry point.
     std::size_t find(const storage_type* q, std::size_t k, const search_options& o, scratch& s,
                      std::uint32_t start) const {
+        const auto entry = graph_.entry();  // before the size: see hnsw_graph::entry
         const std::uint32_t n = graph_.size();
-        const auto entry = graph_.entry();
         if (n == 0 || entry.node == none) return 0;
         const std::size_t ef = std::max(k, o.ef == 0 ? default_ef : o.ef);
         const bool filtering = o.filter || graph_.removed_count() > 0;
@@ -466,9 +481,9 @@ private:
         }
         const candidate cur = start != none
                                   ? candidate{distance(q, vec(start)), start}
-                                  : greedy(q, {distance(q, vec(entry.node)), entry.node}, entry.level, 0);
-        if (filtering) walk_filtered(q, cur, ef, s, accept);
-        else walk(q, cur, ef, 0, s);
+                                  : greedy(q, {distance(q, vec(entry.node)), entry.node}, entry.level, 0, n);
+        if (filtering) walk_filtered(q, cur, ef, n, s, accept);
+        else walk(q, cur, ef, 0, n, s);
         const std::size_t found = std::min(k, s.list.size());
         s.best.resize(std::max(s.best.size(), found));
         for (std::size_t j = 0; j < found; ++j) s.best[j] = s.list[j];
@@ -552,11 +567,12 @@ private:
         if (entry.node == none) return;  // the first node
         const storage_type* q = vec(x);
         const unsigned lx = graph_.level_of(x);
+        const std::uint32_t limit = graph_.size();
         candidate cur{distance(q, vec(entry.node)), entry.node};
-        if (entry.level > lx) cur = greedy(q, cur, entry.level, lx);
+        if (entry.level > lx) cur = greedy(q, cur, entry.level, lx, limit);
         const bool skip_removed = graph_.removed_count() > 0;
         for (unsigned l = std::min(lx, entry.level) + 1; l-- > 0;) {
-            walk(q, cur, options_.ef_construction, l, s);
+            walk(q, cur, options_.ef_construction, l, limit, s);
             s.best.resize(std::max(s.best.size(), s.list.size()));
             std::size_t n = 0;
             for (std::size_t j = 0; j < s.list.size(); ++j)
@@ -607,7 +623,7 @@ private:
     std::size_t slot_capacity_ = 0;             // nodes the storage holds without moving
     double level_mult_ = 0;
     graph_type graph_;
-    mapped_file map_;                           // the file of a view
+    std::unique_ptr<mapped_file> map_;          // the file of a view
     std::unique_ptr<sync_state> sync_ = std::make_unique<sync_state>();
 };
 

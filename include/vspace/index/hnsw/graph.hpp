@@ -69,7 +69,8 @@ public:
         std::uint32_t node = none;
         unsigned level = 0;
     };
-    /// Where every search starts: a node on the top level (node `none` while empty).
+    /// Where every search starts: a node on the top level (node `none` while empty). Load it
+    /// before `size()`: then entry.node < size().
     entry_point entry() const noexcept {
         const std::uint64_t e = entry_.load(std::memory_order_acquire);
         return {static_cast<std::uint32_t>(e), static_cast<unsigned>(e >> 32)};
@@ -136,8 +137,9 @@ public:
         // ids grow with the slot order, so the last published node holds the largest id
         if (count > 0 && labels_[count - 1] >= next_id_.load(std::memory_order_relaxed))
             next_id_.store(labels_[count - 1] + 1, std::memory_order_release);
-        entry_.store(std::uint64_t{e.node} | (std::uint64_t{e.level} << 32), std::memory_order_release);
+        // size first: a reader that loads the entry point, then the size, gets entry < size
         size_.store(count, std::memory_order_release);
+        entry_.store(std::uint64_t{e.node} | (std::uint64_t{e.level} << 32), std::memory_order_release);
     }
 
     /// Replaces the list of `node` on `level` by `ids` (at most cap(level) of them).

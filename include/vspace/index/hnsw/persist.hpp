@@ -113,7 +113,7 @@ hnsw_index<Metric, T> hnsw_index<Metric, T>::open(std::span<const std::byte> byt
     }
     index.graph_.rebuild(count, static_cast<std::uint32_t>(p.count > 0 ? p.entry : none), where);
     index.slot_capacity_ = n;
-    if (map != nullptr) index.map_ = std::move(*map);  // the mapping's address does not change
+    if (map != nullptr) index.map_ = std::make_unique<mapped_file>(std::move(*map));  // same address
     return index;
 }
 
