@@ -258,6 +258,13 @@ TEST(flat_index, int8_extremes_and_duplicates) {
     expect_exact<cosine>(base, queries, 12);
 }
 
+TEST(flat_index, int8_past_the_block_kernel_range_scans) {
+    // above 16384 dims int32 sums could overflow in the tile: batches take the scan path
+    const auto base = random_i8(40, 20000, 1), queries = random_i8(6, 20000, 2);
+    expect_exact<l2sq>(base, queries, 5);
+    expect_exact<cosine>(base, queries, 5);
+}
+
 TEST(flat_index, hamming_matches_brute_force_with_ties) {
     for (std::size_t dims : {1, 64, 130, 784}) {
         const auto base = random_bits(900, dims, dims), queries = random_bits(50, dims, dims + 3);
