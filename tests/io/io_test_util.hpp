@@ -22,7 +22,7 @@ using bytes = std::vector<std::byte>;
 
 inline bytes from_text(std::string_view s) {
     bytes b(s.size());
-    std::memcpy(b.data(), s.data(), s.size());
+    if (!s.empty()) std::memcpy(b.data(), s.data(), s.size());  // memcpy(_, nullptr, 0) is undefined
     return b;
 }
 
