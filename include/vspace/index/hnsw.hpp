@@ -484,6 +484,10 @@ private:
                                   : greedy(q, {distance(q, vec(entry.node)), entry.node}, entry.level, 0, n);
         if (filtering) walk_filtered(q, cur, ef, n, s, accept);
         else walk(q, cur, ef, 0, n, s);
+        // Fewer than k found although more may exist: the walk ran out of reachable nodes (a
+        // graph can leave a few nodes unreachable, or a filter cut it). A scan finds them all.
+        if (s.list.size() < k && (filtering || s.list.size() < n))
+            return exact(q, k, n, s, accept);
         const std::size_t found = std::min(k, s.list.size());
         s.best.resize(std::max(s.best.size(), found));
         for (std::size_t j = 0; j < found; ++j) s.best[j] = s.list[j];
