@@ -10,7 +10,9 @@
 #include <vspace/simd/cosine.hpp>
 #include <vspace/simd/dot.hpp>
 #include <vspace/simd/i8.hpp>
+#include <vspace/simd/kernel_types.hpp>
 #include <vspace/simd/l2sq.hpp>
+#include <vspace/simd/one_to_many.hpp>
 #include <vspace/simd/serial_tables.hpp>
 #include <vspace/simd/x86/i8_vnni.hpp>
 #include <vspace/simd/x86/popcount.hpp>

@@ -9,6 +9,8 @@
 /// on which shape produced it.
 #pragma once
 
+#include <vspace/simd/kernel_types.hpp>
+
 #include <cstddef>
 
 namespace vspace::simd {
@@ -84,6 +86,12 @@ void gather(const S* q, const S* const* rows, std::size_t count, std::size_t n, 
         detail::run_pass<K, Arch, per_pass>(q, rows + i, n, out + i);
     }
     for (; i < count; ++i) detail::run_pass<K, Arch, 1>(q, rows + i, n, out + i);
+}
+
+/// The three shapes of kernel K at arch tag Arch, for a table.
+template <class K, class Arch, class S>
+constexpr kernel<S> bind_kernel() noexcept {
+    return {&one_to_one<K, Arch, S>, &one_to_many<K, Arch, S>, &gather<K, Arch, S>};
 }
 
 }  // namespace vspace::simd

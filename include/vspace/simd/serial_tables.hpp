@@ -5,7 +5,7 @@
 #pragma once
 
 #include <vspace/simd/block_kernels.hpp>
-#include <vspace/simd/kernel_table.hpp>
+#include <vspace/simd/kernel_types.hpp>
 #include <vspace/simd/one_to_many.hpp>
 #include <vspace/simd/reference.hpp>
 
@@ -37,12 +37,6 @@ VSPACE_DETAIL_REFERENCE_KERNEL(ref_jaccard_b1, std::uint64_t, reference::jaccard
 #undef VSPACE_DETAIL_REFERENCE_KERNEL
 
 }  // namespace detail
-
-/// The three shapes of kernel K at arch tag Arch.
-template <class K, class Arch, class S>
-constexpr kernel<S> bind_kernel() noexcept {
-    return {&one_to_one<K, Arch, S>, &one_to_many<K, Arch, S>, &gather<K, Arch, S>};
-}
 
 inline kernel_tables make_serial_tables() noexcept {
     using A = serial_arch;
