@@ -2,6 +2,7 @@
 // Drives the HTML data map in headless Chromium (Debian's chromium, npm's playwright-core).
 //   node map_test.js check PAGES_DIR ARTIFACTS_DIR     the interaction test (exit 0 = pass)
 //   node map_test.js time RUNS FILE.html...            first-render time of each page, median of RUNS
+//   node map_test.js shot FILE.html OUT.png [ID]        a screenshot (hovering point ID), for the docs
 // The check runs twice, with WebGL and with the canvas 2D fallback (?renderer=2d): the page
 // loads with no console error and no network request, the canvas is not blank, hovering a
 // point shows its title, the search box highlights the matches, clicking a point lights up its
@@ -162,8 +163,19 @@ async function main() {
         console.log(`${path.basename(file)}: ${name}, ${mb} MB, first render median ${Math.round(times[times.length >> 1])} ms ` +
                     `(runs: ${times.map(Math.round).join(', ')})`);
       }
+    } else if (mode === 'shot') {
+      // A screenshot for the docs, optionally with the tooltip of one point showing.
+      const [file, out, hoverId] = rest;
+      const { page, problems } = await open(browser.context, 'file://' + path.resolve(file));
+      if (hoverId !== undefined) {
+        const p = await page.evaluate((i) => window.vspaceMap.screenPosition(i), Number(hoverId));
+        await page.mouse.move(p.x, p.y);
+        await page.waitForTimeout(300);
+      }
+      await page.screenshot({ path: out });
+      if (problems.length) throw new Error(problems.join('; '));
     } else {
-      throw new Error('usage: map_test.js check PAGES_DIR ARTIFACTS_DIR | time RUNS FILE.html...');
+      throw new Error('usage: map_test.js check PAGES_DIR ARTIFACTS_DIR | time RUNS FILE.html... | shot FILE.html OUT.png [ID]');
     }
   } finally {
     await browser.close();
