@@ -10,7 +10,7 @@ const alternative* alternatives_avx512(std::size_t& count) {
     using i8 = std::int8_t;
     using u64 = std::uint64_t;
     using vnni = simd::x86::i8_vnni_sums;
-    using vpopcnt = simd::x86::vpopcntq_counts;
+    using vpopcnt = simd::popcount_split<simd::x86::vpopcntq_counts>;
     static const alternative list[] = {
         {"i8_dot_vpdpwssd", L::avx512_vnni, {}, shapes<simd::dot_i8_with<i8_vpdpwssd_sums>, A, i8>(), {}},
         {"i8_l2sq_vpdpwssd", L::avx512_vnni, {}, shapes<simd::l2sq_i8_with<i8_vpdpwssd_sums>, A, i8>(), {}},
@@ -19,6 +19,8 @@ const alternative* alternatives_avx512(std::size_t& count) {
         {"b1_hamming_pshufb", L::avx512, {}, {},
          shapes<simd::hamming_b1_with<simd::popcount_lanes<simd::x86::pshufb_lane_count>>, A, u64>()},
         {"b1_hamming_popcnt", L::avx512, {}, {}, shapes<simd::hamming_b1_with<simd::popcount_words>, A, u64>()},
+        {"b1_hamming_vpopcntq", L::avx512_vnni, {}, {},
+         shapes<simd::hamming_b1_with<simd::x86::vpopcntq_counts>, A, u64>()},
         {"b1_hamming_1row", L::avx512_vnni, {}, {}, shapes<with_rows<simd::hamming_b1_with<vpopcnt>, 1>, A, u64>()},
         {"b1_hamming_noprefetch", L::avx512_vnni, {}, {},
          shapes_without_prefetch<simd::hamming_b1_with<vpopcnt>, A, u64>()},

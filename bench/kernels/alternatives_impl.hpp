@@ -55,7 +55,7 @@ struct i8_vpdpwssd_sums {
                                                           std::size_t n, std::int64_t* qr) noexcept {
         __m512i s[R] = {};
         for (std::size_t i = 0; i < n; i += 64) {
-            const __mmask64 m = simd::x86::i8_vnni_sums::block_mask<Arch>(i, n);
+            const __mmask64 m = n - i >= 64 ? ~__mmask64{0} : (__mmask64{1} << (n - i)) - 1;
             const auto lo = static_cast<__mmask32>(m), hi = static_cast<__mmask32>(m >> 32);
             const __m512i x0 = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(lo, q + i));
             const __m512i x1 = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(hi, q + i + 32));
@@ -75,7 +75,7 @@ struct i8_vpdpwssd_sums {
                                                            std::size_t n, std::int64_t* d) noexcept {
         __m512i s[R] = {};
         for (std::size_t i = 0; i < n; i += 64) {
-            const __mmask64 m = simd::x86::i8_vnni_sums::block_mask<Arch>(i, n);
+            const __mmask64 m = n - i >= 64 ? ~__mmask64{0} : (__mmask64{1} << (n - i)) - 1;
             const auto lo = static_cast<__mmask32>(m), hi = static_cast<__mmask32>(m >> 32);
             const __m512i x0 = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(lo, q + i));
             const __m512i x1 = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(hi, q + i + 32));

@@ -4,10 +4,10 @@
 
     bench_kernels --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \\
                   --benchmark_format=json --benchmark_out=kernels.json
-    bench/kernels/summarize.py kernels.json
+    bench/kernels/summarize.py kernels.json [median|min]
 
-Figures are medians of the repetitions, in CPU time (the process's own time, which a busy
-machine disturbs less than wall time).
+Figures are medians (or minima) of the repetitions, in CPU time (the process's own time, which
+a busy machine disturbs less than wall time).
 """
 import json
 import sys
@@ -17,15 +17,15 @@ DIMS = [96, 384, 768, 784, 1536]
 LEVELS = ["serial", "sse2", "sse4_2", "avx2", "avx512", "avx512_vnni"]
 
 
-def load(path):
-    """{(kernel, shape, level, dims): (ns per call or per row, GB/s)} from the median rows."""
+def load(path, stat):
+    """{(kernel, shape, level, dims): (ns per call or per row, GB/s)} from the `stat` rows."""
     with open(path) as f:
         data = json.load(f)
     out = {}
     for b in data["benchmarks"]:
-        if b.get("aggregate_name", "median") != "median" or b.get("run_type") == "iteration" and "aggregate_name" in b:
+        if b.get("aggregate_name") != stat:
             continue
-        name = b.get("run_name", b["name"]).removesuffix("_median")
+        name = b["run_name"]
         kernel, shape, level, dims = name.split("/")
         scale = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}[b["time_unit"]]
         ns = b["per_row"] * 1e9 if "per_row" in b else b["cpu_time"] * scale
@@ -67,7 +67,8 @@ def table_alternatives(r):
         ("i8 l2sq: `vpdpbusd` on \\|a-b\\| (chosen)", "i8_l2sq", "avx512_vnni"),
         ("i8 l2sq: widen + `vpdpwssd`", "i8_l2sq_vpdpwssd", "avx512_vnni"),
         ("i8 l2sq: widen + `vpmaddwd` (avx512 level)", "i8_l2sq", "avx512"),
-        ("b1 hamming: `vpopcntq` (chosen, avx512_vnni)", "b1_hamming", "avx512_vnni"),
+        ("b1 hamming: avx512_vnni level (POPCNT < 8 words, else `vpopcntq`)", "b1_hamming", "avx512_vnni"),
+        ("b1 hamming: `vpopcntq` only", "b1_hamming_vpopcntq", "avx512_vnni"),
         ("b1 hamming: avx512 level (POPCNT < 8 words, else `pshufb`)", "b1_hamming", "avx512"),
         ("b1 hamming: `pshufb` lookup only, zmm", "b1_hamming_pshufb", "avx512"),
         ("b1 hamming: POPCNT words only (avx512 unit)", "b1_hamming_popcnt", "avx512"),
@@ -113,7 +114,7 @@ def table_gather(r):
 
 
 def main():
-    r = load(sys.argv[1])
+    r = load(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "median")
     table_best_level(r, "avx512_vnni")
     table_levels(r, 768)
     table_alternatives(r)

@@ -20,6 +20,8 @@ namespace vspace::simd {
 /// bytes of each lane summed by shifts), for instruction sets without a popcount instruction.
 struct swar_lane_count {
     template <class Arch>
+    static constexpr bool available = true;
+    template <class Arch>
     static xsimd::batch<std::uint64_t, Arch> count(xsimd::batch<std::uint64_t, Arch> x) noexcept {
         using b64 = xsimd::batch<std::uint64_t, Arch>;
         x = x - ((x >> 1) & b64(0x5555555555555555ull));
@@ -76,6 +78,8 @@ struct popcount_words {
 template <class LaneCount>
 struct popcount_lanes {
     template <class Arch>
+    static constexpr bool available = LaneCount::template available<Arch>;
+    template <class Arch>
     static constexpr std::size_t rows_per_pass() noexcept {
         return 4;
     }
@@ -125,18 +129,16 @@ private:
     }
 };
 
-/// The count policy of the levels without VPOPCNTDQ: SWAR where there is no POPCNT (sse2);
-/// else the POPCNT word loop for short rows and, where AVX2 or AVX-512BW has `pshufb`, the
-/// nibble lookup from 8 words (512 bits) up, where it measured faster (docs/benchmarks.md).
-struct popcount_default {
-    /// Rows from this many words go through the `pshufb` lookup where there is one.
-    static constexpr std::size_t lookup_from_words = 8;
+/// Counts short rows one word at a time (POPCNT, or SWAR lanes where there is none) and rows
+/// from 8 words (512 bits) up with Wide, where Wide works at Arch (the `pshufb` lookup at AVX2
+/// and AVX-512BW, VPOPCNTDQ at avx512_vnni): below that, a wide loop's masks and lane sums cost
+/// more than they save (docs/benchmarks.md).
+template <class Wide>
+struct popcount_split {
+    static constexpr std::size_t wide_from_words = 8;
 
     template <class Arch>
     using short_rows = std::conditional_t<x86::has_popcnt<Arch>, popcount_words, popcount_lanes<swar_lane_count>>;
-    using lookup = popcount_lanes<x86::pshufb_lane_count>;
-    template <class Arch>
-    static constexpr bool has_lookup = x86::has_pshufb_lane_count<Arch>;
 
     template <class Arch>
     static constexpr std::size_t rows_per_pass() noexcept {
@@ -145,18 +147,21 @@ struct popcount_default {
     template <class Arch, std::size_t R>
     static void hamming(const std::uint64_t* q, const std::uint64_t* const* rows, std::size_t words,
                         std::uint64_t* out) noexcept {
-        if constexpr (has_lookup<Arch>)
-            if (words >= lookup_from_words) return lookup::hamming<Arch, R>(q, rows, words, out);
+        if constexpr (Wide::template available<Arch>)
+            if (words >= wide_from_words) return Wide::template hamming<Arch, R>(q, rows, words, out);
         short_rows<Arch>::template hamming<Arch, R>(q, rows, words, out);
     }
     template <class Arch, std::size_t R>
     static void jaccard(const std::uint64_t* q, const std::uint64_t* const* rows, std::size_t words,
                         std::uint64_t* both, std::uint64_t* either) noexcept {
-        if constexpr (has_lookup<Arch>)
-            if (words >= lookup_from_words) return lookup::jaccard<Arch, R>(q, rows, words, both, either);
+        if constexpr (Wide::template available<Arch>)
+            if (words >= wide_from_words) return Wide::template jaccard<Arch, R>(q, rows, words, both, either);
         short_rows<Arch>::template jaccard<Arch, R>(q, rows, words, both, either);
     }
 };
+
+/// The count policy of the levels without VPOPCNTDQ.
+using popcount_default = popcount_split<popcount_lanes<x86::pshufb_lane_count>>;
 
 /// Hamming distance popcount(a XOR b), exact.
 template <class Count>
@@ -196,7 +201,8 @@ struct jaccard_b1_with {
     }
 };
 
-/// The Hamming and Jaccard kernels of the levels without VPOPCNTDQ.
+/// The Hamming and Jaccard kernels of the levels without VPOPCNTDQ (make_tables.hpp builds the
+/// avx512_vnni ones from `popcount_split<x86::vpopcntq_counts>`).
 using hamming_b1 = hamming_b1_with<popcount_default>;
 using jaccard_b1 = jaccard_b1_with<popcount_default>;
 

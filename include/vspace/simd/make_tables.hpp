@@ -40,7 +40,7 @@ kernel_tables make_tables(level l) noexcept {
             using vnni = x86::i8_vnni_sums;
             t.i8 = {bind_kernel<dot_i8_with<vnni>, Arch, i8>(), bind_kernel<inner_product_i8_with<vnni>, Arch, i8>(),
                     bind_kernel<l2sq_i8_with<vnni>, Arch, i8>(), bind_kernel<cosine_i8_with<vnni>, Arch, i8>()};
-            using vpopcnt = x86::vpopcntq_counts;
+            using vpopcnt = popcount_split<x86::vpopcntq_counts>;
             t.b1 = {bind_kernel<hamming_b1_with<vpopcnt>, Arch, u64>(),
                     bind_kernel<jaccard_b1_with<vpopcnt>, Arch, u64>()};
         }

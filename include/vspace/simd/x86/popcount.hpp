@@ -44,6 +44,8 @@ inline constexpr bool has_pshufb_lane_count =
 /// Per-lane bit count by looking up each nibble with `pshufb` and summing the bytes of each
 /// 64-bit lane with `psadbw` (Mula, Kurz & Lemire 2018).
 struct pshufb_lane_count {
+    template <class Arch>
+    static constexpr bool available = has_pshufb_lane_count<Arch>;
 #if XSIMD_WITH_AVX2
     template <class Arch>
         requires std::is_base_of_v<xsimd::avx2, Arch>
@@ -71,9 +73,11 @@ struct pshufb_lane_count {
 
 #if XSIMD_WITH_AVX512BW
 
-/// Count policy of the avx512_vnni level: `vpopcntq` on 8 words at a time, masked loads for
-/// the last words. Only instantiated for the AVX-512 arch.
+/// Counts with `vpopcntq` on 8 words at a time, masked loads for the last words: the wide
+/// counts of the avx512_vnni level (`popcount_split` keeps POPCNT for rows under 8 words).
 struct vpopcntq_counts {
+    template <class Arch>
+    static constexpr bool available = is_avx512<Arch>;
     template <class Arch>
     static constexpr std::size_t rows_per_pass() noexcept {
         return 4;
