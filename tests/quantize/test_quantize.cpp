@@ -191,7 +191,8 @@ TEST(int8_quantizer, constant_dimension_decodes_exactly) {
     }
     matrix<float> zeros(4, 5);
     const auto q = int8_quantizer::fit(zeros, {.mode = int8_mode::symmetric});
-    for (auto c : q.quantize(zeros).row(2)) EXPECT_EQ(c, 0);
+    const auto codes = q.quantize(zeros);
+    for (auto c : codes.row(2)) EXPECT_EQ(c, 0);
 }
 
 TEST(int8_quantizer, rejects_bad_input) {
