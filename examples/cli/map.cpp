@@ -89,6 +89,7 @@ public:
             vspace::fashion_mnist_data f = vspace::load_fashion_mnist(vspace::default_fashion_mnist_folder, common.n_threads);
             data = std::move(f.images);
             for (std::uint8_t c : f.labels) labels.emplace_back(vspace::fashion_mnist_data::class_names[c]);
+            demo_codes_ = std::move(f.labels);
             if (title_.empty()) title_ = "Fashion-MNIST: 70,000 images by class";
             cli::note(common, "read Fashion-MNIST: %zu x %zu in %.2f s", data.rows(), data.dims(), watch.seconds());
         } else {
@@ -191,7 +192,14 @@ public:
                                  : texts.empty() ? 0
                                                  : std::clamp<std::size_t>(static_cast<std::size_t>(std::lround(std::sqrt(n) / 2)), 4, 40);
         k_clusters = std::min(k_clusters, n);
-        if (!labels.empty()) fields.push_back(vspace::categorical_field("label", labels, k_clusters == 0));
+        if (demo_) {  // the classes in their own order, not by count (all ten hold 7,000 images)
+            std::vector<std::string> names(vspace::fashion_mnist_data::class_names.begin(),
+                                           vspace::fashion_mnist_data::class_names.end());
+            fields.push_back(vspace::categorical_field("class", std::span<const std::uint8_t>(demo_codes_), names,
+                                                       k_clusters == 0));
+        } else if (!labels.empty()) {
+            fields.push_back(vspace::categorical_field("label", labels, k_clusters == 0));
+        }
         if (k_clusters > 0) {
             vspace::kmeans<vspace::l2sq> km({.k = k_clusters, .n_threads = common.n_threads, .seed = common.seed});
             const vspace::kmeans_result r = km.fit(coords.view());
@@ -280,6 +288,7 @@ private:
     std::string input_, output_, labels_, text_, method_ = "auto", metric_ = "l2", query_, query_text_, title_;
     std::int64_t clusters_ = -1, neighbors_ = 10;
     bool demo_ = false, density_ = false, report_ = false;
+    std::vector<std::uint8_t> demo_codes_;  // Fashion-MNIST class of each image
 };
 
 const cli::registration<map_command> registered{"map", "a data map: interactive HTML, PNG or SVG"};

@@ -7,6 +7,8 @@
 #include <vspace/core/random.hpp>
 #include <vspace/map/save.hpp>
 
+#include "page.hpp"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <zlib.h>
@@ -113,35 +115,6 @@ vspace::image decode_png(const std::vector<std::uint8_t>& png) {
         }
     }
     return img;
-}
-
-std::vector<std::uint8_t> unbase64(const std::string& s) {
-    std::vector<std::uint8_t> out;
-    std::uint32_t acc = 0;
-    int bits = 0;
-    for (char c : s) {
-        int v;
-        if (c >= 'A' && c <= 'Z') v = c - 'A';
-        else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-        else if (c >= '0' && c <= '9') v = c - '0' + 52;
-        else if (c == '+') v = 62;
-        else if (c == '/') v = 63;
-        else break;  // '='
-        acc = acc << 6 | static_cast<std::uint32_t>(v);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out.push_back(static_cast<std::uint8_t>(acc >> bits));
-        }
-    }
-    return out;
-}
-
-/// The JSON block of a map page.
-nlohmann::json page_json(const std::string& page) {
-    const std::string open = "<script type=\"application/json\" id=\"vspace-map-data\">";
-    const std::size_t a = page.find(open) + open.size(), b = page.find("</script>", a);
-    return nlohmann::json::parse(page.substr(a, b - a));
 }
 
 }  // namespace
@@ -408,13 +381,13 @@ TEST(map_html, hostile_text_cannot_break_out) {
     EXPECT_EQ(page.find("<!--"), std::string::npos);
     EXPECT_EQ(page.find("\xe2\x80\xa8"), std::string::npos);
     // The strings survive intact as data.
-    const nlohmann::json j = page_json(page);
+    const nlohmann::json j = vspace::test::page_json(page);
     EXPECT_EQ(j["title"], xss);
     EXPECT_EQ(j["fields"][0]["name"], xss);
     EXPECT_EQ(j["queries"][0]["text"], xss);
     const auto cats = j["fields"][0]["categories"].get<std::vector<std::string>>();
     EXPECT_NE(std::find(cats.begin(), cats.end(), xss), cats.end());
-    const std::vector<std::uint8_t> t = unbase64(j["texts"].get<std::string>());
+    const std::vector<std::uint8_t> t = vspace::test::unbase64(j["texts"].get<std::string>());
     EXPECT_NE(std::string(t.begin(), t.end()).find(xss + " \xe2\x80\xa8 <!-- &amp;"), std::string::npos);
 }
 
@@ -426,11 +399,11 @@ TEST(map_html, embedded_data_decodes_to_the_input) {
     map_data d = b.data(5);
     d.texts = texts;
     const std::string page = vspace::render_html(d);
-    const nlohmann::json j = page_json(page);
+    const nlohmann::json j = vspace::test::page_json(page);
     const std::size_t n = d.size();
     ASSERT_EQ(j["n"], n);
     const auto bounds = j["bounds"].get<std::vector<double>>();
-    const std::vector<std::uint8_t> xy = unbase64(j["xy"].get<std::string>());
+    const std::vector<std::uint8_t> xy = vspace::test::unbase64(j["xy"].get<std::string>());
     ASSERT_EQ(xy.size(), 4 * n);
     for (std::size_t i = 0; i < n; ++i) {
         const double qx = xy[4 * i] | xy[4 * i + 1] << 8, qy = xy[4 * i + 2] | xy[4 * i + 3] << 8;
@@ -438,13 +411,13 @@ TEST(map_html, embedded_data_decodes_to_the_input) {
         EXPECT_NEAR(x, b.xy(i, 0), (bounds[2] - bounds[0]) / 65535) << i;
         EXPECT_NEAR(y, b.xy(i, 1), (bounds[3] - bounds[1]) / 65535) << i;
     }
-    const std::vector<std::uint8_t> codes = unbase64(j["fields"][0]["codes"].get<std::string>());
+    const std::vector<std::uint8_t> codes = vspace::test::unbase64(j["fields"][0]["codes"].get<std::string>());
     ASSERT_EQ(codes.size(), n);
     for (std::size_t i = 0; i < n; ++i) EXPECT_EQ(codes[i], b.fields[0].codes[i]);
     // Neighbour ids: ceil(log2 n) bits each, least significant bit first.
     const unsigned bits = j["knn"]["bits"];
     EXPECT_EQ(bits, 11u);  // n = 1200
-    const std::vector<std::uint8_t> packed = unbase64(j["knn"]["ids"].get<std::string>());
+    const std::vector<std::uint8_t> packed = vspace::test::unbase64(j["knn"]["ids"].get<std::string>());
     for (std::size_t e = 0; e < b.neighbors.size(); ++e) {
         std::uint32_t v = 0;
         for (unsigned t = 0; t < bits; ++t) {
@@ -454,7 +427,7 @@ TEST(map_html, embedded_data_decodes_to_the_input) {
         ASSERT_EQ(v, b.neighbors[e]) << e;
     }
     // Texts: joined by NUL; ill-formed UTF-8 replaced, NUL inside a text made a space.
-    const std::vector<std::uint8_t> tb = unbase64(j["texts"].get<std::string>());
+    const std::vector<std::uint8_t> tb = vspace::test::unbase64(j["texts"].get<std::string>());
     std::vector<std::string> back;
     std::string cur;
     for (std::uint8_t c : tb) {

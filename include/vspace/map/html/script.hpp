@@ -434,7 +434,9 @@ inline constexpr std::string_view map_script = R"vspacejs(
       if (!l.w) { l.w = l.node.offsetWidth; l.h = l.node.offsetHeight; }
       const f = fields[l.field];
       let show = !(l.field === colorField && f && f.hidden[l.code]);
-      const [sx, sy] = toScreen(l.x, l.y);
+      let [sx, sy] = toScreen(l.x, l.y);
+      // A name whose anchor is on screen is pushed fully into view rather than cut at the edge.
+      if (sx >= 0 && sx <= W) sx = clamp(sx, l.w / 2 + 6, Math.max(l.w / 2 + 6, W - l.w / 2 - 6));
       const box = [sx - l.w / 2 - 4, sy - l.h / 2 - 2, sx + l.w / 2 + 4, sy + l.h / 2 + 2];
       if (show) show = box[2] > 0 && box[3] > 0 && box[0] < W && box[1] < H &&
                        !placed.some((b) => b[0] < box[2] && box[0] < b[2] && b[1] < box[3] && box[1] < b[3]);
