@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # The whole test suite, exactly as CI runs it (.ci/run calls this script and nothing else).
 #   bash cmake/run-tests.sh            all steps below, then a summary; exit 1 if any failed
-# Steps:
-#   release        Release build of everything (library tests, examples, the vspace tool,
-#                  tests/compile: every public header on its own) and all tests (ctest -j2)
-#   odr            cmake/check-odr.sh on the per-level SIMD objects
-#   noexcept       the lesson built with -fno-exceptions runs
-#   sanitize       Debug build (-O1) with ASan + UBSan and all tests again
-#   consumer       tests/consumer against the installed package (cmake --install, find_package)
-#   subdirectory   tests/consumer through add_subdirectory of this source tree
+# Steps (each runs even when an earlier one failed; builds keep going past a failing target, so
+# one broken file does not hide the results of the rest):
+#   release-build   Release build of everything: library tests, examples, the vspace tool, and
+#                   tests/compile (every public header compiled on its own)
+#   release-tests   all tests (ctest -j2): unit tests, CLI tests, lessons, must-not-compile
+#                   tests, docs snippets
+#   odr             cmake/check-odr.sh on the per-level SIMD objects
+#   noexcept        the lesson built with -fno-exceptions runs
+#   sanitize-build  Debug build (-O1) with ASan + UBSan
+#   sanitize-tests  all tests again under the sanitizers
+#   consumer        tests/consumer against the installed package (cmake --install, find_package)
+#   subdirectory    tests/consumer through add_subdirectory of this source tree
 # Environment: VSPACE_CI_DIR (build folder, default build/ci), VSPACE_JOBS (default 2),
 # VSPACE_CI_STEPS (space-separated subset of the steps, default all).
 set -uo pipefail
@@ -16,7 +20,7 @@ set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=${VSPACE_CI_DIR:-$root/build/ci}
 jobs=${VSPACE_JOBS:-2}
-steps=${VSPACE_CI_STEPS:-"release odr noexcept sanitize consumer subdirectory"}
+steps=${VSPACE_CI_STEPS:-"release-build release-tests odr noexcept sanitize-build sanitize-tests consumer subdirectory"}
 mkdir -p "$out"
 log_dir=$out/logs
 mkdir -p "$log_dir"
@@ -43,14 +47,23 @@ configure() {  # configure DIR [cmake args...]
         { cat "$dir.configure.log"; return 1; }
 }
 
+build_all() {  # build_all DIR: every target, going on past failures (reported at the end)
+    local keep=-k
+    [ -f "$1/build.ninja" ] && keep="-k 0"
+    cmake --build "$1" -j "$jobs" -- $keep
+}
+
 run_ctest() {  # run_ctest DIR
+    [ -f "$1/CTestTestfile.cmake" ] || { echo "no test tree in $1 (configure failed)"; return 1; }
     ctest --test-dir "$1" -j "$jobs" --output-on-failure --timeout 900
 }
 
-step_release() {
-    configure "$out/release" -DCMAKE_BUILD_TYPE=Release &&
-        cmake --build "$out/release" -j "$jobs" &&
-        run_ctest "$out/release"
+step_release_build() {
+    configure "$out/release" -DCMAKE_BUILD_TYPE=Release && build_all "$out/release"
+}
+
+step_release_tests() {
+    run_ctest "$out/release"
 }
 
 step_odr() {
@@ -62,12 +75,14 @@ step_noexcept() {
         "$out/release/examples/example_02_search_noexcept" 2000 32
 }
 
-step_sanitize() {
+step_sanitize_build() {
     # -O1: sanitized code at -O0 is several times slower, and -O1 keeps useful stack traces.
     configure "$out/sanitize" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
-        -DVSPACE_SANITIZE=address,undefined &&
-        cmake --build "$out/sanitize" -j "$jobs" &&
-        ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 run_ctest "$out/sanitize"
+        -DVSPACE_SANITIZE=address,undefined && build_all "$out/sanitize"
+}
+
+step_sanitize_tests() {
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 run_ctest "$out/sanitize"
 }
 
 step_consumer() {
@@ -87,17 +102,19 @@ step_subdirectory() {
 }
 
 total_start=$SECONDS
-run_step release step_release
+run_step release-build step_release_build
+run_step release-tests step_release_tests
 run_step odr step_odr
 run_step noexcept step_noexcept
-run_step sanitize step_sanitize
+run_step sanitize-build step_sanitize_build
+run_step sanitize-tests step_sanitize_tests
 run_step consumer step_consumer
 run_step subdirectory step_subdirectory
 
 echo
 echo "===== summary ($(nproc) cores, $((SECONDS - total_start)) s in all; logs in $log_dir)"
 for i in "${!names[@]}"; do
-    printf '  %-14s %s  %5d s\n' "${names[$i]}" "${results[$i]}" "${seconds[$i]}"
+    printf '  %-15s %s  %5d s\n' "${names[$i]}" "${results[$i]}" "${seconds[$i]}"
 done
 if [ "$failed" -ne 0 ]; then
     echo "run-tests: FAILED"

@@ -224,7 +224,7 @@ public:
             cli::warn(common, "-k %lld is more than the %zu vectors in '%s': returning %zu per query",
                       static_cast<long long>(k_), base.rows(), base_.c_str(), base.rows());
 
-        const search_result result = search(base.vectors, queries.vectors, k, type_, rescore(), common).result;
+        const search_result result = search(base.vectors, queries.vectors, k, type_, rescore_for(type_), common).result;
         vspace::save_npy_ids(ids_, result);
         if (!distances_.empty()) vspace::save_npy_distances(distances_, result);
     }
@@ -245,9 +245,10 @@ private:
         }
     }
 
-    std::size_t rescore() const {
+    /// --rescore R, or the default for codes of `type`.
+    std::size_t rescore_for(const std::string& type) const {
         if (rescore_option_->count() > 0) return rescore_;
-        return type_ == "b1" ? 10 : 4;  // binary codes lose more order than int8 ones
+        return type == "b1" ? 10 : 4;  // binary codes lose more of the order than int8 ones
     }
 
     timed_result search(matrix_view<float> base, matrix_view<float> queries, std::size_t k, const std::string& type,
@@ -280,7 +281,7 @@ private:
         // The types given with --type (all three by default), each with its default or given R.
         for (const char* type : {"i8", "b1"}) {
             if (!type_.empty() && type_ != type) continue;
-            const std::size_t r = rescore_option_->count() > 0 ? rescore_ : std::string(type) == "b1" ? 10 : 4;
+            const std::size_t r = rescore_for(type);
             const std::string label = std::string(type) + " codes, rescore x" + std::to_string(r);
             report(label.c_str(), search(base, queries, k, type, r, common), exact, queries.rows());
         }
