@@ -222,6 +222,25 @@ TEST_P(kernels_at, bit_kernels_are_exact) {
     EXPECT_EQ(t.hamming.one(zero.data(), ones.data(), 5), 320.f);
 }
 
+// Empty vectors: the sums are empty, cosine of a zero vector is 1, two empty sets are identical.
+TEST_P(kernels_at, empty_vectors) {
+    const auto& t = tables();
+    const float f = 1.f;
+    const std::int8_t i = 1;
+    const std::uint64_t b = 1;
+    EXPECT_EQ(t.f32.dot.one(&f, &f, 0), 0.f);
+    EXPECT_EQ(t.f32.l2sq.one(&f, &f, 0), 0.f);
+    EXPECT_EQ(t.f32.cosine.one(&f, &f, 0), 1.f);
+    EXPECT_EQ(t.i8.dot.one(&i, &i, 0), 0.f);
+    EXPECT_EQ(t.i8.l2sq.one(&i, &i, 0), 0.f);
+    EXPECT_EQ(t.i8.cosine.one(&i, &i, 0), 1.f);
+    EXPECT_EQ(t.b1.hamming.one(&b, &b, 0), 0.f);
+    EXPECT_EQ(t.b1.jaccard.one(&b, &b, 0), 0.f);
+    float out[5] = {-1, -1, -1, -1, -1};
+    t.f32.l2sq.many(&f, &f, 0, 5, 0, out);
+    for (float x : out) EXPECT_EQ(x, 0.f);
+}
+
 INSTANTIATE_TEST_SUITE_P(levels, kernels_at, ::testing::ValuesIn(levels_here()), level_test_name);
 
 }  // namespace
