@@ -95,18 +95,19 @@ protected:
             for (std::size_t n = 1; n <= (std::is_same_v<S, std::uint64_t> ? 40u : 200u); ++n) {
                 S* q_end = reinterpret_cast<S*>(qpage.end()) - n;          // query ends at the guard
                 S* q_begin = reinterpret_cast<S*>(qpage.begin());           // query starts after a guard
-                S* first = reinterpret_cast<S*>(rpage.begin());             // row 0 starts after a guard
-                S* last = reinterpret_cast<S*>(rpage.end()) - 2 * n;        // rows 0, 1 end at the guard
+                S* first = reinterpret_cast<S*>(rpage.begin());             // a row that starts after a guard
+                S* block = reinterpret_cast<S*>(rpage.end()) - 5 * n;       // 5 rows that end at the guard
                 for (std::size_t i = 0; i < n; ++i) q_end[i] = q_begin[i] = first[i] = random_value<S>(gen);
-                for (std::size_t i = 0; i < 2 * n; ++i) last[i] = random_value<S>(gen);
+                for (std::size_t i = 0; i < 5 * n; ++i) block[i] = random_value<S>(gen);
                 const float expected = k.one(q_end, first, n);
                 EXPECT_EQ(k.one(q_begin, first, n), expected) << name << " n=" << n;
-                float out[3];
-                k.many(q_end, last, n, 2, n, out);
-                EXPECT_EQ(out[1], k.one(q_begin, last + n, n)) << name << " n=" << n;
-                const S* list[3] = {last + n, first, last};
-                k.gather(q_begin, list, 3, n, out);
+                float out[5];
+                k.many(q_end, block, n, 5, n, out);  // a full pass of 4 rows and one more
+                EXPECT_EQ(out[4], k.one(q_begin, block + 4 * n, n)) << name << " n=" << n;
+                const S* list[5] = {block + 4 * n, first, block, block + 3 * n, first};
+                k.gather(q_begin, list, 5, n, out);
                 EXPECT_EQ(out[1], expected) << name << " n=" << n;
+                EXPECT_EQ(out[4], expected) << name << " n=" << n;
             }
     }
 };
