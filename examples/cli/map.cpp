@@ -10,6 +10,7 @@
 
 #include <vspace/analyze/cluster_labels.hpp>
 #include <vspace/analyze/kmeans.hpp>
+#include <vspace/analyze/quality.hpp>
 #include <vspace/graph/knn_graph.hpp>
 #include <vspace/index/hnsw.hpp>
 #include <vspace/io/fashion_mnist.hpp>
@@ -241,12 +242,17 @@ public:
         if (report_) {
             std::printf("graph %.2f s, projection %.2f s, clusters %.2f s, write %.2f s\n", seconds_graph,
                         seconds_project, seconds_clusters, seconds_write);
-            if (graph_k > 0 && n > graph_k + 1) {
-                // kNN preservation: the share of each point's neighbours in the original space that
-                // are also among its nearest on the map.
-                const std::size_t k = std::min<std::size_t>(graph_k, 10);
-                const vspace::knn_graph on_map = vspace::exact_knn_graph<vspace::l2>(coords.view(), k, {}, common.n_threads);
-                std::printf("kNN preservation@%zu: %.3f\n", k, vspace::graph_recall(on_map, first_columns(graph, k)));
+            // Quality on a sample (the metrics compare all pairs): are map neighbours true
+            // neighbours (trustworthiness), and do true neighbours stay close (kNN preservation)?
+            const auto rows = vspace::sample_rows(n, 5000, common.seed);
+            const std::size_t k = std::min<std::size_t>(10, (rows.size() - 1) / 2);
+            if (k >= 1) {
+                const auto sample = vspace::take_rows(data.view(), rows);
+                const auto sample_map = vspace::take_rows(coords.view(), rows);
+                const auto q = vspace::neighborhood_preservation<vspace::l2>(sample.view(), sample_map.view(), k,
+                                                                             common.n_threads);
+                std::printf("quality on %zu points, k = %zu: trustworthiness %.3f, kNN preservation %.3f\n", q.n, k,
+                            q.trustworthiness, q.knn_preservation);
             }
         }
     }

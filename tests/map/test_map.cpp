@@ -14,6 +14,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
@@ -359,6 +360,30 @@ TEST(map_html, page_is_self_contained_and_locked_down) {
     EXPECT_EQ(count_of(page, "</script>"), 2u);
     EXPECT_EQ(page.find("innerHTML"), std::string::npos);
     EXPECT_EQ(page.find("eval("), std::string::npos);
+}
+
+TEST(map_html, only_the_page_script_may_run) {
+    // SHA-256 against FIPS 180-4's examples ("abc" and the two-block message).
+    auto hex = [](const std::array<std::uint8_t, 32>& h) {
+        std::string s;
+        for (std::uint8_t b : h) s += "0123456789abcdef"[b >> 4], s += "0123456789abcdef"[b & 15];
+        return s;
+    };
+    EXPECT_EQ(hex(vspace::detail::sha256("abc")), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    EXPECT_EQ(hex(vspace::detail::sha256("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")),
+              "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    EXPECT_EQ(hex(vspace::detail::sha256("")), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    // The policy names the hash of exactly the script the page carries.
+    blobs b(10);
+    const std::string page = vspace::render_html(b.data());
+    const std::string open = "<script>", close = "</script>";
+    const std::size_t at = page.rfind(open) + open.size();
+    const std::string script = page.substr(at, page.find(close, at) - at);
+    const auto h = vspace::detail::sha256(script);
+    std::string expected = "script-src 'sha256-";
+    vspace::detail::append_base64(expected, h.data(), h.size());
+    EXPECT_NE(page.find(expected + "'"), std::string::npos);
+    EXPECT_EQ(page.find("'unsafe-inline'; img-src"), page.find("'unsafe-inline'"));  // inline style only
 }
 
 TEST(map_html, hostile_text_cannot_break_out) {

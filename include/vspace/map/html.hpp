@@ -12,12 +12,13 @@
 /// field (2 beyond 255 categories), plus neighbor_k * ceil(log2 n) bits of neighbour ids, plus
 /// the texts; base64 adds a third. Security: user text is only ever data — JSON strings escape
 /// '<', '>', '&', U+2028/2029, bulk data is base64, the script sets text with textContent, and
-/// a Content-Security-Policy forbids every network request.
+/// a Content-Security-Policy forbids every network request and every script but the page's own.
 #pragma once
 
 #include <vspace/io/atomic_file.hpp>
 #include <vspace/map/data.hpp>
 #include <vspace/map/detail/escape.hpp>
+#include <vspace/map/detail/sha256.hpp>
 #include <vspace/map/html/script.hpp>
 #include <vspace/map/html/style.hpp>
 #include <vspace/map/palette.hpp>
@@ -37,11 +38,17 @@
 namespace vspace {
 
 /// The Content-Security-Policy of every map page: no fetch, image, font, frame or form may
-/// reach the network; only the page's own inline script and style run, images only from
-/// data: and blob: URLs.
-inline constexpr std::string_view map_content_security_policy =
-    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; "
-    "connect-src 'none'; font-src 'none'; frame-src 'none'; base-uri 'none'; form-action 'none'";
+/// reach the network (`default-src 'none'`, `connect-src 'none'`); images only from data: and
+/// blob: URLs; inline style; and of scripts only the page's own, named by its SHA-256 hash, so
+/// that markup smuggled into the page could not run a script of its own (nor an onerror=).
+inline std::string map_content_security_policy() {
+    const auto hash = detail::sha256(detail::map_script);
+    std::string csp = "default-src 'none'; script-src 'sha256-";
+    detail::append_base64(csp, hash.data(), hash.size());
+    csp += "'; style-src 'unsafe-inline'; img-src data: blob:; connect-src 'none'; font-src 'none'; "
+           "frame-src 'none'; base-uri 'none'; form-action 'none'";
+    return csp;
+}
 
 /// @cond detail
 namespace detail {
@@ -212,7 +219,7 @@ inline std::string render_html(const map_data& d, const map_options& o = {}) {
     page.reserve(d.size() * 16 + 64 * 1024);
     page += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta http-equiv=\"Content-Security-Policy\" content=\"";
-    page += map_content_security_policy;
+    page += map_content_security_policy();
     page += "\">\n<meta name=\"referrer\" content=\"no-referrer\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             "<meta name=\"generator\" content=\"vspace " VSPACE_VERSION_STRING "\">\n<title>";
