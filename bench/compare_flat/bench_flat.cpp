@@ -5,10 +5,10 @@
 //
 //   bench_flat MODE [--threads N] [--k K] [--repeat R] [--rescore R] [--queries N] [--ids OUT.npy]
 //
-// MODE: l2 (float L2), ip (inner product on unit vectors), i8 (int8 codes, l2sq; with
-// --rescore R: re-ranked in float from k*R candidates), b1 (sign-free binary codes thresholded
-// at the per-dimension mean, Hamming; --rescore likewise), single (one query at a time, float
-// L2, reports queries/s and the bandwidth of reading the base).
+// MODE: l2 (float L2), ip (inner product on unit vectors), i8 (int8 codes, l2sq, quantized in
+// --i8-mode, uniform by default; with --rescore R: re-ranked in float from k*R candidates), b1
+// (binary codes thresholded at the per-dimension mean, Hamming; --rescore likewise), single
+// (one query at a time, float L2, reports queries/s and the bandwidth of reading the base).
 // Times are of the search alone, in seconds (the minimum over --repeat runs is printed beside
 // the median); load and index build are reported separately.
 #include <vspace/index/flat.hpp>
@@ -52,11 +52,12 @@ struct args {
     std::string mode;
     std::size_t threads = 0, k = 10, repeat = 3, rescore = 0, queries = 10000;
     std::string ids;
+    int8_mode i8_mode = int8_mode::uniform;
 };
 
 [[noreturn]] void usage() {
     std::fputs("usage: bench_flat l2|ip|i8|b1|single [--threads N] [--k K] [--repeat R] [--rescore R] "
-               "[--queries N] [--ids OUT.npy]\n",
+               "[--queries N] [--ids OUT.npy] [--i8-mode uniform|symmetric|per_dimension]\n",
                stderr);
     std::exit(2);
 }
@@ -73,6 +74,10 @@ args parse(int argc, char** argv) {
         else if (key == "--repeat") a.repeat = std::stoul(value);
         else if (key == "--rescore") a.rescore = std::stoul(value);
         else if (key == "--queries") a.queries = std::stoul(value);
+        else if (key == "--i8-mode")
+            a.i8_mode = value == "symmetric"       ? int8_mode::symmetric
+                        : value == "per_dimension" ? int8_mode::per_dimension
+                                                   : int8_mode::uniform;
         else usage();
     }
     return a;
@@ -182,7 +187,7 @@ int main(int argc, char** argv) {
     } else if (a.mode == "i8" || a.mode == "b1") {
         const auto t1 = clock_type::now();
         if (a.mode == "i8") {
-            const auto q = int8_quantizer::fit(base, {.mode = int8_mode::uniform, .n_threads = a.threads});
+            const auto q = int8_quantizer::fit(base, {.mode = a.i8_mode, .n_threads = a.threads});
             if (a.rescore == 0) {
                 flat_index<l2sq, std::int8_t> index(784);
                 index.add(q.quantize(base, a.threads));

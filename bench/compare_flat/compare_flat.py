@@ -112,19 +112,18 @@ def main():
     ours = run_vspace(args.bench, "ip", 2, args.repeat, ids=path)
     row("inner product, unit vectors, 2 threads", t, ours, f"{recall(np.load(path), ip_truth):.4f} (vs FAISS IP)")
 
-    # --- int8: FAISS SQ8 (8-bit scalar quantizer, per-dimension ranges) as the anchor --------
+    # --- int8; FAISS SQ8 (8-bit scalar quantizer) as an extra anchor: it scans (no GEMM), so
+    # it is timed on the first 500 queries only and reported in queries/s.
     sq = faiss.IndexScalarQuantizer(784, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_L2)
     sq.train(base)
     sq.add(base)
-    t_sq, (_, sq_ids) = median_time(lambda: sq.search(queries, k), 1)  # a scan: slow, timed once
+    n_sq = 500
+    t_sq, (_, sq_ids) = median_time(lambda: sq.search(queries[:n_sq], k), 1)
     float2 = run_vspace(args.bench, "l2", 2, args.repeat)
-    for rescore in (0, 2):
-        path = os.path.join(tmp, f"i8_{rescore}.npy")
-        extra = ("--rescore", str(rescore)) if rescore else ()
-        ours = run_vspace(args.bench, "i8", 2, args.repeat, extra, ids=path)
-        name = "int8 codes" + (f" + float re-rank of top {k * rescore}" if rescore else "") + ", 2 threads"
-        row(name, t_sq, ours, f"{recall(np.load(path), truth):.4f}",
-            f"FAISS SQ8 recall {recall(sq_ids, truth):.4f}; {float2['search_s'] / ours['search_s']:.2f}x faster than vspace float")
+
+        row(name, None, ours, f"{recall(np.load(path), truth):.4f}",
+            f"{float2['search_s'] / ours['search_s']:.2f}x faster than vspace float; FAISS SQ8: "
+            f"{n_sq / t_sq:.0f} q/s (vspace {10000 / ours['search_s']:.0f}), recall {recall(sq_ids, truth[:n_sq]):.4f}")
 
     # --- binary: mean-thresholded bits (98-byte codes), FAISS IndexBinaryFlat ----------------
     bits = np.packbits(base > base.mean(axis=0), axis=1)

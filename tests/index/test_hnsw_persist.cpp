@@ -42,7 +42,7 @@ std::vector<std::byte> read_file(const std::filesystem::path& p) {
 /// A 64-byte aligned copy of a file image (what `load(span)` requires).
 struct image {
     explicit image(const std::vector<std::byte>& b) : storage((b.size() + 127) / 64 + 1) {
-        std::memcpy(storage.data(), b.data(), b.size());
+        if (!b.empty()) std::memcpy(storage.data(), b.data(), b.size());  // memcpy from null is UB
         size = b.size();
     }
     std::span<const std::byte> bytes() const { return {reinterpret_cast<const std::byte*>(storage.data()), size}; }

@@ -162,7 +162,9 @@ private:
         attraction(p_, y_, y_, kernel_, attract_.data(), n_threads_);
         // dC/dy / 4 = exaggeration * attraction - repulsion / z (Kobak et al. 2019, eq. 3).
         const auto ex = static_cast<float>(exaggeration), inv_z = static_cast<float>(1.0 / z);
-        for (std::size_t c = 0; c < grad_.size(); ++c) grad_[c] = ex * attract_[c] - repulse_[c] * inv_z;
+        parallel_for(n_threads_, grad_.size(), [&](std::size_t begin, std::size_t end, std::size_t) {
+            for (std::size_t c = begin; c < end; ++c) grad_[c] = ex * attract_[c] - repulse_[c] * inv_z;
+        });
         descend(y_, grad_, update_, gains_, early ? schedule_.momentum : schedule_.final_momentum,
                 schedule_.learning_rate, schedule_.max_step_norm, n_threads_);
         recenter();
@@ -174,6 +176,9 @@ private:
         const std::size_t n = y_.size() / 2;
         double mx = 0, my = 0;
         for (std::size_t i = 0; i < n; ++i) mx += y_[2 * i], my += y_[2 * i + 1];
+        if (!std::isfinite(mx) || !std::isfinite(my))
+            VSPACE_THROW(data_error, "tsne: the map diverged at iteration ", iteration_,
+                         " (non-finite coordinates; expected a smaller learning_rate or a max_step_norm)");
         const auto cx = static_cast<float>(mx / static_cast<double>(n)), cy = static_cast<float>(my / static_cast<double>(n));
         for (std::size_t i = 0; i < n; ++i) y_[2 * i] -= cx, y_[2 * i + 1] -= cy;
     }
@@ -196,7 +201,8 @@ private:
 /// Optimises new points against a fixed map (openTSNE's transform): `p` has one row per new
 /// point over the map's points, each summing to 1; the new points attract to their rows'
 /// points and are repelled by the whole map, never by each other, so each point minimises its
-/// own KL(p_i || q_i), q_ij = w_ij / sum_j w_ij. `y` holds their starting positions.
+/// own KL(p_i || q_i), q_ij = w_ij / sum_j w_ij. `y` holds their starting positions. Momentum
+/// 0.5 throughout: the points start next to their neighbours and need no long strides.
 inline void place_points(const sparse_rows& p, std::span<const float> map, std::span<float> y, const student_t& kernel,
                          repulsion_engine& engine, std::size_t iterations, double learning_rate,
                          std::size_t n_threads) {
@@ -210,8 +216,12 @@ inline void place_points(const sparse_rows& p, std::span<const float> map, std::
         for (std::size_t t = 0; t < m; ++t)
             for (std::size_t c = 2 * t; c < 2 * t + 2; ++c)
                 grad[c] = attract[c] - static_cast<float>(repulse[c] / sums[t]);
-        descend(y, grad, update, gains, it < 250 ? 0.5 : 0.8, learning_rate, 0, n_threads);
+        descend(y, grad, update, gains, 0.5, learning_rate, 0, n_threads);
     }
+    for (float v : y)
+        if (!std::isfinite(v))
+            VSPACE_THROW(data_error, "tsne::transform: the new points diverged (non-finite coordinates; expected a "
+                                     "smaller transform_learning_rate)");
 }
 
 }  // namespace vspace::detail

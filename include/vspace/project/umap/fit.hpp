@@ -42,7 +42,7 @@ Index make_graph_index(std::size_t dims, const Metric& metric, std::size_t n_thr
     }
 }
 
-inline double seconds_since(std::chrono::steady_clock::time_point t0) {
+inline double umap_seconds_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
@@ -149,7 +149,7 @@ auto umap<Metric, T, Index>::start(matrix_view<T> data, std::span<const std::int
     Index index = detail::make_graph_index<Index>(data.dims(), metric_, options_.n_threads, options_.seed);
     index.add(data);
     const knn_graph g = build_knn_graph(index, data, options_.n_neighbors - 1, {.n_threads = options_.n_threads});
-    const double graph_seconds = detail::seconds_since(t0);
+    const double graph_seconds = detail::umap_seconds_since(t0);
     auto run = start(data, std::move(index), g, labels);
     report_.seconds_graph = graph_seconds;
     return run;
@@ -229,7 +229,7 @@ void umap<Metric, T, Index>::prepare(matrix_view<T> data, const knn_graph& g, st
     report_.n_epochs = epochs;
     report_.edges = graph_.edges();
     report_.sigma_not_converged = s.not_converged;
-    report_.seconds_fuzzy_set = detail::seconds_since(t0);
+    report_.seconds_fuzzy_set = detail::umap_seconds_since(t0);
 }
 
 /// The starting layout, scaled as umap-learn: largest coordinate 10, a little noise (1e-4, so
@@ -278,7 +278,7 @@ void umap<Metric, T, Index>::initialize(matrix_view<T> data) {
                 static_cast<float>(range > 0 ? 10.0 * (y(static_cast<Eigen::Index>(i), c) - lo) / range : 0.0);
     }
     report_.init = used;
-    report_.seconds_init = detail::seconds_since(t0);
+    report_.seconds_init = detail::umap_seconds_since(t0);
 }
 
 template <class Metric, class T, class Index>
@@ -296,7 +296,7 @@ std::size_t umap<Metric, T, Index>::stepper::step(std::size_t epochs) {
     const auto t0 = std::chrono::steady_clock::now();
     const std::size_t ran = detail::sgd_run(m.state_, m.graph_, m.options_.n_components, m.embedding_.data(),
                                             m.embedding_.data(), m.sgd_, epochs);
-    m.report_.seconds_optimize += detail::seconds_since(t0);
+    m.report_.seconds_optimize += detail::umap_seconds_since(t0);
     return ran;
 }
 
