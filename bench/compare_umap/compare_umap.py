@@ -151,6 +151,8 @@ def main():
             print(f"uwot run {r}: wall {wall:.1f} s, peak {rss:.2f} GB", flush=True)
         wall, rss, _, raw = median_run(runs)
         np.save(f"{work}/uwot.npy", np.fromfile(raw, np.float64).reshape(-1, 2).astype(np.float32))
+        for _, _, _, f in runs:
+            os.remove(f)
         rows["uwot"] = {"wall": wall, "rss_gb": rss, "knn": "Annoy"}
         maps["uwot"] = f"{work}/uwot.npy"
 
