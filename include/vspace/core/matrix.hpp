@@ -53,15 +53,17 @@ public:
     matrix() noexcept = default;
 
     /// A zero-filled matrix. Throws invalid_argument if the size overflows.
-    matrix(std::size_t rows, std::size_t dims) : dims_(dims), stride_(padded_words(dims)) {
+    matrix(std::size_t rows, std::size_t dims) : dims_(dims), stride_(checked_stride(dims)) {
         reserve(rows);
         rows_ = rows;
     }
 
     /// A deep copy of any view (strided or not).
     explicit matrix(matrix_view<T> v) : matrix(v.rows(), v.dims()) {
-        for (std::size_t i = 0; i < v.rows(); ++i)
+        for (std::size_t i = 0; i < v.rows(); ++i) {
             std::memcpy(row_data(i), v.row_data(i), v.words() * sizeof(storage_type));
+            clear_tail_bits(i);
+        }
     }
 
     matrix(const matrix& other) : matrix(other.view()) {}
@@ -154,6 +156,7 @@ public:
                          words(), ")");
         resize_rows(rows_ + 1);
         std::memcpy(row_data(rows_ - 1), r.data(), r.size() * sizeof(storage_type));
+        clear_tail_bits(rows_ - 1);
     }
 
     /// Storage elements per row after padding to a multiple of 64 bytes.
@@ -163,6 +166,21 @@ public:
     }
 
 private:
+    /// padded_words(dims), or invalid_argument where the padded length would wrap around.
+    static std::size_t checked_stride(std::size_t dims) {
+        if (dims > std::numeric_limits<std::size_t>::max() / 2)
+            VSPACE_THROW(invalid_argument, "matrix: ", dims, " dims overflow the address space",
+                         " (expected at most ", std::numeric_limits<std::size_t>::max() / 2, ")");
+        return padded_words(dims);
+    }
+
+    /// Zeroes the bits of row i past `dims` (bit only): rows copied in from a caller may carry
+    /// garbage there, and popcount kernels would count it.
+    void clear_tail_bits(std::size_t i) noexcept {
+        if constexpr (std::same_as<T, bit>)
+            if (dims_ % 64 != 0) row_data(i)[words() - 1] &= (std::uint64_t{1} << (dims_ % 64)) - 1;
+    }
+
     struct aligned_delete {
         void operator()(storage_type* p) const noexcept {
             ::operator delete(static_cast<void*>(p), std::align_val_t{alignment});
