@@ -11,6 +11,8 @@
 #   noexcept        the lesson built with -fno-exceptions runs
 #   sanitize-build  Debug build (-O1) with ASan + UBSan
 #   sanitize-tests  all tests again under the sanitizers
+#   tsan            ThreadSanitizer build of the multi-threaded tests (concurrent HNSW add and
+#                   search, deterministic parallel builds, UMAP/t-SNE SGD, k-means), run alone
 #   consumer        tests/consumer against the installed package (cmake --install, find_package)
 #   subdirectory    tests/consumer through add_subdirectory of this source tree
 # Environment: VSPACE_CI_DIR (build folder, default build/ci), VSPACE_JOBS (default 2),
@@ -20,7 +22,7 @@ set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=${VSPACE_CI_DIR:-$root/build/ci}
 jobs=${VSPACE_JOBS:-2}
-steps=${VSPACE_CI_STEPS:-"release-build release-tests odr noexcept sanitize-build sanitize-tests consumer subdirectory"}
+steps=${VSPACE_CI_STEPS:-"release-build release-tests odr noexcept sanitize-build sanitize-tests tsan consumer subdirectory"}
 mkdir -p "$out"
 log_dir=$out/logs
 mkdir -p "$log_dir"
@@ -85,6 +87,19 @@ step_sanitize_tests() {
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 run_ctest "$out/sanitize"
 }
 
+# The tests whose threads share data (their names say so); the rest of the suite gains nothing
+# from TSan beyond what ASan already checks.
+tsan_targets="test_hnsw test_flat test_kmeans test_umap_steps test_tsne_parts test_quantize"
+tsan_tests='[Tt]hread|concurren|while_rows_are_added|deterministic'
+
+step_tsan() {
+    configure "$out/tsan" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DVSPACE_SANITIZE=thread \
+        -DVSPACE_BUILD_EXAMPLES=OFF || return 1
+    cmake --build "$out/tsan" -j "$jobs" --target $tsan_targets || return 1
+    TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+        ctest --test-dir "$out/tsan" -j "$jobs" --output-on-failure --timeout 900 -R "$tsan_tests"
+}
+
 step_consumer() {
     local prefix=$out/prefix
     rm -rf "$prefix" "$out/consumer"
@@ -108,6 +123,7 @@ run_step odr step_odr
 run_step noexcept step_noexcept
 run_step sanitize-build step_sanitize_build
 run_step sanitize-tests step_sanitize_tests
+run_step tsan step_tsan
 run_step consumer step_consumer
 run_step subdirectory step_subdirectory
 
