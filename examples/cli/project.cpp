@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 // `vspace project INPUT -o COORDS.npy`: a map of the vectors as float32 coordinates (n, dims).
-// Composition only: read the vectors, build the kNN graph (exact below 20,000 points, HNSW
-// above), run UMAP (or PCA), write the coordinates; `--report` adds timings and the map's
-// quality (trustworthiness, kNN preservation, and kNN accuracy when --labels are given).
+// Composition only: read the vectors, pick the method (`--method auto`: t-SNE below 50,000
+// points, UMAP from there, PCA when there are too few points for either), find the neighbours
+// (exact below 20,000 points, HNSW above), run the projector, write the coordinates; `--report`
+// adds timings, the map's quality (trustworthiness, kNN preservation, and kNN accuracy when
+// --labels are given) and, for t-SNE, the final KL divergence.
 #include "command.hpp"
 #include "files.hpp"
 #include "progress.hpp"
@@ -16,10 +18,12 @@
 #include <vspace/metric/cosine.hpp>
 #include <vspace/metric/hamming.hpp>
 #include <vspace/project/pca.hpp>
+#include <vspace/project/tsne.hpp>
 #include <vspace/project/umap.hpp>
 #include <vspace/quantize/binary.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -33,11 +37,16 @@ using vspace::matrix_view;
 
 constexpr std::size_t exact_graph_below = 20000;  // the exact graph is cheap below this
 constexpr std::size_t quality_sample = 5000;      // --report compares all pairs of a sample
+// --method auto: t-SNE below this many points, UMAP at and above. t-SNE keeps finer local
+// structure; UMAP is cheaper per point and keeps more of the global layout on large maps.
+constexpr std::size_t tsne_below = 50000;
 
-/// What the UMAP run produced, for the report.
+/// What the projection produced, for the report.
 struct projection {
     matrix<float> coords;
     double seconds_graph = 0, seconds_project = 0;
+    std::optional<vspace::tsne_report> tsne;  // t-SNE only: KL divergence, gradient method
+    double perplexity = 0;                     // t-SNE only: as the model used it
 };
 
 class project_command final : public cli::command {
@@ -45,10 +54,12 @@ public:
     void declare(CLI::App& app, cli::common_options& common) override {
         app.add_option("INPUT", input_, "Vectors to map (.npy, .fvecs, .bvecs, word2vec, GloVe, idx)")->required();
         app.add_option("-o,--output", output_, "Coordinates: float32 .npy of shape (n, dims)")->required();
-        app.add_option("--method", method_, "Projection: auto (UMAP; PCA when n <= --neighbors), umap or pca")
-            ->check(CLI::IsMember({"auto", "umap", "pca"}))
+        app.add_option("--method", method_,
+                       "Projection: auto (t-SNE below 50,000 points, UMAP from there, PCA when too few for "
+                       "either; the choice is printed on stderr), tsne, umap or pca")
+            ->check(CLI::IsMember({"auto", "tsne", "umap", "pca"}))
             ->capture_default_str();
-        app.add_option("--metric", metric_, "Distance of the original space (UMAP): l2, cosine or hamming (bits)")
+        app.add_option("--metric", metric_, "Distance of the original space (t-SNE, UMAP): l2, cosine or hamming (bits)")
             ->check(CLI::IsMember({"l2", "cosine", "hamming"}))
             ->capture_default_str();
         app.add_option("--neighbors", neighbors_, "UMAP neighbourhood size, counting the point itself")
@@ -61,6 +72,14 @@ public:
         app.add_option("--epochs", epochs_, "UMAP epochs (0 = 500 up to 10,000 points, else 200)")
             ->check(CLI::Range(0, 100000))
             ->capture_default_str();
+        perplexity_option_ =
+            app.add_option("--perplexity", perplexity_,
+                           "t-SNE: effective neighbours per point, 1 <= P < (n - 1) / 3 (5 to 50 is typical)")
+                ->capture_default_str();
+        iterations_option_ = app.add_option("--iterations", iterations_,
+                                            "t-SNE: gradient-descent iterations, the first 250 with early exaggeration")
+                                 ->check(CLI::Range(1, 100000))
+                                 ->capture_default_str();
         app.add_flag("--report", report_, "Print timings and the map's quality on a sample of 5,000 points");
         app.add_option("--labels", labels_, "With --report: a label per row (text, one per line) for kNN accuracy");
         app.add_option("--test-rows", test_rows_, "With --labels: the last N rows are the test set (default n / 5)")
@@ -71,6 +90,10 @@ public:
     void run(const cli::common_options& common) override {
         if (!labels_.empty() && !report_) VSPACE_THROW(cli::usage_error, "--labels needs --report");
         if (test_rows_ != 0 && labels_.empty()) VSPACE_THROW(cli::usage_error, "--test-rows needs --labels");
+        if (!(std::isfinite(perplexity_) && perplexity_ >= 1))
+            VSPACE_THROW(cli::usage_error, "--perplexity ", perplexity_, " (expected a number >= 1)");
+        if (method_ == "tsne" && dims_ != 2)
+            VSPACE_THROW(cli::usage_error, "--dims ", dims_, " with --method tsne (expected 2: t-SNE makes 2-D maps)");
         cli::check_output(output_);
         cli::stopwatch total;
         vspace::loaded_vectors v = cli::load_input(input_, common);
@@ -83,8 +106,15 @@ public:
                 VSPACE_THROW(vspace::shape_error, "'", labels_, "' has ", labels.size(), " lines (expected one per row: ",
                              n, ")");
         }
-        std::string method = method_;
-        if (method == "auto") method = n > neighbors_ ? "umap" : "pca";  // t-SNE joins here when it lands
+        const std::string method = choose_method(n, common);
+        if (method != "tsne" && (perplexity_option_->count() > 0 || iterations_option_->count() > 0))
+            cli::warn(common, "--perplexity and --iterations are t-SNE options; %s ignores them", method.c_str());
+        if (method == "tsne" && n < 4)
+            VSPACE_THROW(vspace::invalid_argument, "'", input_, "' has ", n, " rows (expected at least 4 for t-SNE)");
+        if (method == "tsne" && !tsne_fits(n))
+            VSPACE_THROW(vspace::invalid_argument, "'", input_, "' has ", n, " rows, too few for t-SNE at --perplexity ",
+                         cli_number(perplexity_), " (expected perplexity < (rows - 1) / 3 = ",
+                         cli_number(static_cast<double>(n - 1) / 3), ", or at least ", min_tsne_rows(), " rows)");
         if (method == "umap" && n < neighbors_ + 1)
             VSPACE_THROW(vspace::invalid_argument, "'", input_, "' has ", n, " rows (expected at least --neighbors + 1 = ",
                          neighbors_ + 1, " for UMAP)");
@@ -104,11 +134,14 @@ public:
             // bits: each dimension is set where the value is above its mean (0/1 data stays)
             const auto q = vspace::binary_quantizer::fit(v.vectors.view(), {.n_threads = common.n_threads});
             const matrix<vspace::bit> bits = q.quantize(v.vectors.view(), common.n_threads);
-            p = run_umap<vspace::hamming, vspace::bit>(bits.view(), common);
+            p = method == "tsne" ? run_tsne<vspace::hamming, vspace::bit>(bits.view(), common)
+                                 : run_umap<vspace::hamming, vspace::bit>(bits.view(), common);
         } else if (metric_ == "cosine") {
-            p = run_umap<vspace::cosine, float>(v.vectors.view(), common);
+            p = method == "tsne" ? run_tsne<vspace::cosine, float>(v.vectors.view(), common)
+                                 : run_umap<vspace::cosine, float>(v.vectors.view(), common);
         } else {
-            p = run_umap<vspace::l2, float>(v.vectors.view(), common);
+            p = method == "tsne" ? run_tsne<vspace::l2, float>(v.vectors.view(), common)
+                                 : run_umap<vspace::l2, float>(v.vectors.view(), common);
         }
         vspace::save_npy(output_, p.coords.view());
         if (!common.quiet)
@@ -118,6 +151,43 @@ public:
     }
 
 private:
+    /// The fewest rows t-SNE takes at --perplexity: perplexity < (n - 1) / 3, and n >= 4.
+    std::size_t min_tsne_rows() const {
+        return std::max<std::size_t>(4, static_cast<std::size_t>(std::floor(3 * perplexity_)) + 2);
+    }
+    bool tsne_fits(std::size_t n) const { return n >= 4 && perplexity_ < static_cast<double>(n - 1) / 3; }
+
+    /// --method, with auto resolved: t-SNE below `tsne_below` points (2-D maps only), UMAP
+    /// from there, PCA when there are too few points for either. An auto choice is printed on
+    /// stderr (unless --quiet), with its reason.
+    std::string choose_method(std::size_t n, const cli::common_options& common) const {
+        if (method_ != "auto") return method_;
+        std::string method, why;
+        if (n >= tsne_below) {
+            method = "umap", why = std::to_string(n) + " points, " + std::to_string(tsne_below) + " or more";
+        } else if (dims_ != 2) {
+            method = "umap", why = "--dims " + std::to_string(dims_) + "; t-SNE makes 2-D maps only";
+        } else if (tsne_fits(n)) {
+            method = "tsne", why = std::to_string(n) + " points, fewer than " + std::to_string(tsne_below);
+        } else {
+            why = std::to_string(n) + " points: t-SNE at perplexity " + cli_number(perplexity_) + " needs at least " +
+                  std::to_string(min_tsne_rows());
+            method = n > neighbors_ ? "umap" : "pca";
+            if (method == "pca")
+                why += ", UMAP with " + std::to_string(neighbors_) + " neighbours at least " + std::to_string(neighbors_ + 1);
+        }
+        if (!common.quiet)
+            std::fprintf(stderr, "vspace project: --method auto chose %s (%s)\n", method.c_str(), why.c_str());
+        return method;
+    }
+
+    /// A number as people write it: 30, 16.3333 (printf's %g).
+    static std::string cli_number(double x) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%g", x);
+        return buf;
+    }
+
     static double explained(const vspace::pca& model) {
         double sum = 0;
         for (double r : model.explained_variance_ratio()) sum += r;
@@ -188,6 +258,53 @@ private:
         return p;
     }
 
+    vspace::tsne_options tsne_options(const cli::common_options& common) const {
+        return {.perplexity = perplexity_,
+                .iterations = iterations_,
+                .early_exaggeration_iterations = std::min<std::size_t>(250, iterations_),
+                .kl_every = 0,  // only the final KL: each record costs half an iteration
+                .n_threads = common.n_threads,
+                .seed = common.seed};
+    }
+
+    /// Starts and runs a t-SNE model to the end with a progress bar.
+    template <class Model>
+    projection optimize_tsne(Model& model, matrix_view<typename Model::value_type> data,
+                             const cli::common_options& common) {
+        projection p;
+        auto run = model.start(data);  // PCA, neighbours, affinities, start
+        {
+            cli::progress bar("t-SNE", run.n_iterations(), common);
+            while (!run.done()) bar.advance(run.step(10));
+            bar.finish();
+        }
+        const vspace::tsne_report& r = model.report();
+        p.coords = matrix<float>(model.embedding());
+        p.seconds_graph = r.seconds_pca + r.seconds_neighbors;
+        p.seconds_project = r.seconds_affinities + r.seconds_optimize;
+        p.tsne = r;
+        p.perplexity = model.options().perplexity;
+        cli::note(common, "t-SNE: neighbours in %zu dims in %.2f s, %zu iterations (%s) in %.2f s, KL %.4f", r.reduced_dims,
+                  p.seconds_graph, r.iterations, std::string(vspace::tsne_gradient_name(r.gradient)).c_str(),
+                  p.seconds_project, r.kl_divergence);
+        return p;
+    }
+
+    /// t-SNE of Metric over T: neighbours from the exact index for small inputs, from HNSW above.
+    template <class Metric, class T>
+    projection run_tsne(matrix_view<T> data, const cli::common_options& common) {
+        if (data.rows() < exact_graph_below) {
+            vspace::tsne<Metric, T> model(tsne_options(common));
+            return optimize_tsne(model, data, common);
+        }
+        // t-SNE searches 3 * perplexity neighbours (after PCA to 50 dims for wide l2 data); its
+        // affinities fade fast with rank, so the approximate graph changes the map very little.
+        using index_type = vspace::hnsw_index<Metric, T>;
+        vspace::tsne<Metric, T, index_type> model(tsne_options(common), Metric{},
+                                                  vspace::hnsw_options{.m = 12, .ef_construction = 64});
+        return optimize_tsne(model, data, common);
+    }
+
     void print_report(matrix_view<float> data, const projection& p, const std::vector<std::string>& labels,
                       const std::string& method, const cli::common_options& common, double seconds) const {
         const std::size_t n = data.rows();
@@ -218,14 +335,22 @@ private:
                                                     common.n_threads);
             std::printf("kNN accuracy on the map, k = %zu, %zu train / %zu test rows: %.4f\n", kk, train, test, acc);
         }
+        if (p.tsne)
+            std::printf("t-SNE: KL divergence %.4f after %zu iterations, perplexity %g, %zu neighbours, %s gradient\n",
+                        p.tsne->kl_divergence, p.tsne->iterations, p.perplexity, p.tsne->neighbors,
+                        std::string(vspace::tsne_gradient_name(p.tsne->gradient)).c_str());
     }
 
     std::string input_, output_, method_ = "auto", metric_ = "l2", labels_;
-    std::size_t neighbors_ = 15, dims_ = 2, epochs_ = 0, test_rows_ = 0;
+    std::size_t neighbors_ = 15, dims_ = 2, epochs_ = 0, test_rows_ = 0, iterations_ = 750;
     float min_dist_ = 0.1f;
+    double perplexity_ = 30;
     bool report_ = false;
+    CLI::Option* perplexity_option_ = nullptr;
+    CLI::Option* iterations_option_ = nullptr;
 };
 
-const cli::registration<project_command> registered{"project", "a 2-D (or n-D) map of vectors: UMAP or PCA coordinates"};
+const cli::registration<project_command> registered{"project",
+                                                    "a 2-D (or n-D) map of vectors: t-SNE, UMAP or PCA coordinates"};
 
 }  // namespace
