@@ -2,13 +2,18 @@
 // `vspace knn BASE QUERIES -k K -o IDS.npy`: the k nearest BASE rows of every query, written as
 // int64 ids (queries x k, nearest first), optionally with their distances. Exact search on the
 // float vectors (--type f32), or on int8 / binary codes whose k x R best candidates are re-ranked
-// by the float distance (--type i8|b1 --rescore R). `vspace knn --demo` compares the three on
-// Fashion-MNIST: time and recall against exact search.
+// by the float distance (--type i8|b1 --rescore R), with a flat (exact) index or an HNSW graph
+// (--index hnsw: over the floats, or over the codes before the float re-ranking).
+// `vspace knn --demo` compares them on Fashion-MNIST: time and recall against exact search.
 #include "command.hpp"
 #include "files.hpp"
+#include "float_metric.hpp"
+#include "hnsw_flags.hpp"
 #include "progress.hpp"
+#include "search_all.hpp"
 
 #include <vspace/index/flat.hpp>
+#include <vspace/index/hnsw.hpp>
 #include <vspace/index/rescored.hpp>
 #include <vspace/io/fashion_mnist.hpp>
 #include <vspace/io/npy.hpp>
@@ -24,6 +29,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <type_traits>
 #include <unordered_set>
 
 namespace {
@@ -32,37 +38,13 @@ namespace cli = vspace::cli;
 using vspace::matrix_view;
 using vspace::search_result;
 
-/// Calls `f.template operator()<M>()` with M the float metric named on the command line.
-template <class F>
-decltype(auto) with_float_metric(const std::string& name, F&& f) {
-    if (name == "l2") return f.template operator()<vspace::l2>();
-    if (name == "cosine") return f.template operator()<vspace::cosine>();
-    if (name == "ip") return f.template operator()<vspace::inner_product>();
-    VSPACE_THROW(cli::usage_error, "--metric ", name, " needs binary vectors (expected --type b1)");
-}
-
-/// Searches all queries; with a progress bar, in chunks so that the bar moves. Exact search
-/// answers each query on its own, so chunking does not change the result.
-template <class Index, class T>
-search_result search_all(const Index& index, matrix_view<T> queries, std::size_t k, const cli::common_options& common,
-                         const char* label) {
-    const vspace::search_options options{.n_threads = common.n_threads};
-    if (!cli::progress_enabled(common)) return index.search(queries, k, options);
-    cli::progress bar(label, queries.rows(), common);
-    search_result out(queries.rows(), std::min(k, index.size()));
-    const std::size_t chunk = std::max<std::size_t>(1024, queries.rows() / 50);
-    for (std::size_t first = 0; first < queries.rows(); first += chunk) {
-        const std::size_t n = std::min(chunk, queries.rows() - first);
-        const search_result part = index.search(queries.subview(first, n), k, options);
-        for (std::size_t q = 0; q < n; ++q) {
-            std::copy(part.ids(q).begin(), part.ids(q).end(), out.ids(first + q).begin());
-            std::copy(part.distances(q).begin(), part.distances(q).end(), out.distances(first + q).begin());
-        }
-        bar.advance(n);
-    }
-    bar.finish();
-    return out;
-}
+/// How the neighbours are found: the index kind and its search-time settings.
+struct search_plan {
+    std::string index;            ///< "flat" (exact) or "hnsw"
+    std::size_t rescore = 4;      ///< candidates per result for i8 / b1 codes
+    const cli::hnsw_flags* hnsw;  ///< --M, --ef-construction
+    std::size_t ef = 0;           ///< search ef for hnsw (0 for flat)
+};
 
 /// A search's result and how long building the index and searching took.
 struct timed_result {
@@ -72,89 +54,113 @@ struct timed_result {
 
 /// Builds an index with `make()` and searches it, timing both.
 template <class Make, class T>
-timed_result build_and_search(Make make, matrix_view<T> queries, std::size_t k, const cli::common_options& common,
-                              const char* label) {
+timed_result build_and_search(Make make, matrix_view<T> queries, std::size_t k, const search_plan& plan,
+                              const cli::common_options& common, const char* label) {
     cli::stopwatch build;
     const auto index = make();
     timed_result out;
     out.build_seconds = build.seconds();
     cli::stopwatch search;
-    out.result = search_all(index, queries, k, common, label);
+    out.result = cli::search_all(index, queries, k, {.ef = plan.ef, .n_threads = common.n_threads}, common, label);
     out.search_seconds = search.seconds();
     return out;
 }
 
-/// How codes are compared so that they rank like floats under M, and how int8 codes are fitted
-/// for it: one range for all dimensions keeps code L2 proportional to float L2; one symmetric
-/// scale keeps dot products and cosines proportional.
-template <class M>
-struct code_search;
-template <>
-struct code_search<vspace::l2> {
-    using int8_metric = vspace::l2sq;
-    static constexpr auto mode = vspace::int8_mode::uniform;
-};
-template <>
-struct code_search<vspace::cosine> {
-    using int8_metric = vspace::cosine;
-    static constexpr auto mode = vspace::int8_mode::symmetric;
-};
-template <>
-struct code_search<vspace::inner_product> {
-    using int8_metric = vspace::inner_product;
-    static constexpr auto mode = vspace::int8_mode::symmetric;
-};
+/// True for an index that is, or searches codes through, an HNSW graph (built in batches).
+template <class Index>
+constexpr bool uses_graph = false;
+template <class M, class T>
+constexpr bool uses_graph<vspace::hnsw_index<M, T>> = true;
+template <class M, class Inner, class Q>
+constexpr bool uses_graph<vspace::rescored_index<M, Inner, Q>> = uses_graph<Inner>;
 
-/// The k nearest under float metric M: exact on floats (type f32), or the k x rescore best
-/// candidates of the int8 / binary codes re-ranked by the float distance.
+/// Adds `rows` to `index`: a graph in batches with a progress bar (the same graph as one add),
+/// a flat index (which only copies) in one go.
+template <class Index, class T>
+void fill(Index& index, matrix_view<T> rows, const cli::common_options& common) {
+    const auto add = [&](std::size_t first, std::size_t n) {
+        if constexpr (requires { index.add(rows, common.n_threads); }) index.add(rows.subview(first, n), common.n_threads);
+        else index.add(rows.subview(first, n));
+    };
+    if constexpr (uses_graph<Index>) cli::add_in_batches(rows.rows(), "build hnsw", common, add);
+    else add(0, rows.rows());
+}
+
+/// Calls `f.template operator()<Index>()` with Index the flat or hnsw index over T under M.
+/// Both number rows 0, 1, 2, ... in the order they are added, so either can be the inner index
+/// of a rescored_index.
+template <class M, class T, class F>
+decltype(auto) with_index(const search_plan& plan, F&& f) {
+    if (plan.index == "hnsw") return f.template operator()<vspace::hnsw_index<M, T>>();
+    return f.template operator()<vspace::flat_index<M, T>>();
+}
+
+/// A new empty index of type Index over `dims` dimensions.
+template <class Index>
+Index make_index(std::size_t dims, const search_plan& plan, const cli::common_options& common) {
+    if constexpr (requires { typename Index::options_type; }) return Index(dims, plan.hnsw->build_options(common));
+    else return Index(dims);
+}
+
+/// The k nearest under float metric M: on the floats (type f32), or the k x rescore best
+/// candidates of the int8 / binary codes re-ranked by the float distance. Flat search is
+/// exact on what it searches; hnsw is the whole index for f32 and the inner index over the
+/// codes for i8 and b1.
 template <class M>
 timed_result float_metric_search(matrix_view<float> base, matrix_view<float> queries, std::size_t k,
-                                 const std::string& type, std::size_t rescore, const cli::common_options& common) {
+                                 const std::string& type, const search_plan& plan, const cli::common_options& common) {
     const std::size_t threads = common.n_threads, dims = base.dims();
-    // The index is built here for each kind. An approximate index replaces the flat ones below
-    // (as the whole index for f32, as the inner index over the codes for i8 and b1).
     if (type == "f32")
-        return build_and_search(
-            [&] {
-                vspace::flat_index<M, float> index(dims);
-                index.add(base);
-                return index;
-            },
-            queries, k, common, "search f32");
+        return with_index<M, float>(plan, [&]<class Index>() {
+            return build_and_search(
+                [&] {
+                    Index index = make_index<Index>(dims, plan, common);
+                    fill(index, base, common);
+                    return index;
+                },
+                queries, k, plan, common, "search f32");
+        });
     if (type == "i8")
+        return with_index<typename cli::code_search<M>::int8_metric, std::int8_t>(plan, [&]<class Inner>() {
+            return build_and_search(
+                [&] {
+                    auto q = vspace::int8_quantizer::fit(base, {.mode = cli::code_search<M>::mode, .n_threads = threads});
+                    vspace::rescored_index<M, Inner> index(std::move(q), make_index<Inner>(dims, plan, common),
+                                                           {.rescore = plan.rescore});
+                    fill(index, base, common);
+                    return index;
+                },
+                queries, k, plan, common, "search i8");
+        });
+    return with_index<vspace::hamming, vspace::bit>(plan, [&]<class Inner>() {
         return build_and_search(
             [&] {
-                using inner = vspace::flat_index<typename code_search<M>::int8_metric, std::int8_t>;
-                auto q = vspace::int8_quantizer::fit(base, {.mode = code_search<M>::mode, .n_threads = threads});
-                vspace::rescored_index<M, inner> index(std::move(q), inner(dims), {.rescore = rescore});
-                index.add(base, threads);
+                auto q = vspace::binary_quantizer::fit(base, {.n_threads = threads});
+                vspace::rescored_index<M, Inner> index(std::move(q), make_index<Inner>(dims, plan, common),
+                                                       {.rescore = plan.rescore});
+                fill(index, base, common);
                 return index;
             },
-            queries, k, common, "search i8");
-    return build_and_search(
-        [&] {
-            using inner = vspace::flat_index<vspace::hamming, vspace::bit>;
-            auto q = vspace::binary_quantizer::fit(base, {.n_threads = threads});
-            vspace::rescored_index<M, inner> index(std::move(q), inner(dims), {.rescore = rescore});
-            index.add(base, threads);
-            return index;
-        },
-        queries, k, common, "search b1");
+            queries, k, plan, common, "search b1");
+    });
 }
 
 /// Hamming distance between binary codes: each dimension becomes one bit (value above the
 /// BASE mean of that dimension; 0/1 data stays as it is). Distances are bit counts.
 timed_result hamming_search(matrix_view<float> base, matrix_view<float> queries, std::size_t k,
-                            const cli::common_options& common) {
+                            const search_plan& plan, const cli::common_options& common) {
     const auto q = vspace::binary_quantizer::fit(base, {.n_threads = common.n_threads});
     const auto query_codes = q.quantize(queries, common.n_threads);
-    return build_and_search(
-        [&] {
-            vspace::flat_index<vspace::hamming, vspace::bit> index(base.dims());
-            index.add(q.quantize(base, common.n_threads));
-            return index;
-        },
-        query_codes.view(), k, common, "search b1");
+    return with_index<vspace::hamming, vspace::bit>(plan, [&]<class Index>() {
+        return build_and_search(
+            [&] {
+                const auto codes = q.quantize(base, common.n_threads);
+                Index index = make_index<Index>(base.dims(), plan, common);
+                fill(index, codes.view(), common);
+                return index;
+            },
+            query_codes.view(), k, plan, common, "search b1");
+    });
 }
 
 /// Fraction of the exact neighbours found: mean over queries of |found ∩ exact| / k.
@@ -182,12 +188,14 @@ public:
         app.add_option("--metric", metric_, "Distance: l2, cosine, ip (inner product) or hamming")
             ->check(CLI::IsMember({"l2", "cosine", "ip", "hamming"}))
             ->capture_default_str();
-        // Index kinds. "flat" is exact. An approximate index adds its name here, its build and
-        // search options next to it (DESIGN.md: --M, --ef-construction, --ef), and a branch
-        // in search() below.
-        app.add_option("--index", index_, "Index: flat (exact)")
-            ->check(CLI::IsMember({"flat"}))
+        // Index kinds: "flat" is exact; "hnsw" is approximate, with its build and search
+        // options (--M, --ef-construction, --ef) next to it.
+        app.add_option("--index", index_,
+                       "Index: flat (exact) or hnsw (approximate graph; with i8/b1 it searches the codes)")
+            ->check(CLI::IsMember({"flat", "hnsw"}))
             ->capture_default_str();
+        hnsw_.declare_build(app);
+        hnsw_.declare_search(app);
         app.add_option("--type", type_,
                        "Vector kind searched: f32 (as read), i8 or b1 (quantized, then re-ranked in float); "
                        "--metric hamming implies b1")
@@ -208,6 +216,7 @@ public:
             VSPACE_THROW(cli::usage_error, "BASE and QUERIES are required (or --demo)");
         if (ids_.empty()) VSPACE_THROW(cli::usage_error, "-o IDS.npy is required");
         check_type_and_metric();
+        check_index_options();
         cli::check_output(ids_);
         if (!distances_.empty()) {
             cli::check_output(distances_);
@@ -224,7 +233,8 @@ public:
             cli::warn(common, "-k %lld is more than the %zu vectors in '%s': returning %zu per query",
                       static_cast<long long>(k_), base.rows(), base_.c_str(), base.rows());
 
-        const search_result result = search(base.vectors, queries.vectors, k, type_, rescore_for(type_), common).result;
+        const search_plan plan = plan_for(type_, std::min(k, base.rows()));
+        const search_result result = search(base.vectors, queries.vectors, k, type_, plan, common).result;
         vspace::save_npy_ids(ids_, result);
         if (!distances_.empty()) vspace::save_npy_distances(distances_, result);
     }
@@ -245,6 +255,18 @@ private:
         }
     }
 
+    /// Rejects HNSW options without --index hnsw (flat search is exact: they would do nothing).
+    void check_index_options() const {
+        if (const char* given = hnsw_.first_given(); given != nullptr && index_ != "hnsw")
+            VSPACE_THROW(cli::usage_error, given, " applies to --index hnsw (--index ", index_, " is exact)");
+    }
+
+    /// How to search codes of `type` for `k` results (k clamped to BASE's size); checks --ef.
+    search_plan plan_for(const std::string& type, std::size_t k) const {
+        return {.index = index_, .rescore = rescore_for(type), .hnsw = &hnsw_,
+                .ef = index_ == "hnsw" ? hnsw_.search_ef(k) : 0};
+    }
+
     /// --rescore R, or the default for codes of `type`.
     std::size_t rescore_for(const std::string& type) const {
         if (rescore_option_->count() > 0) return rescore_;
@@ -252,10 +274,10 @@ private:
     }
 
     timed_result search(matrix_view<float> base, matrix_view<float> queries, std::size_t k, const std::string& type,
-                        std::size_t rescore, const cli::common_options& common) const {
-        if (metric_ == "hamming") return hamming_search(base, queries, k, common);
-        return with_float_metric(metric_, [&]<class M>() {
-            return float_metric_search<M>(base, queries, k, type, rescore, common);
+                        const search_plan& plan, const cli::common_options& common) const {
+        if (metric_ == "hamming") return hamming_search(base, queries, k, plan, common);
+        return cli::with_float_metric(metric_, [&]<class M>() {
+            return float_metric_search<M>(base, queries, k, type, plan, common);
         });
     }
 
@@ -263,6 +285,7 @@ private:
         if (!base_.empty() || !queries_.empty() || !ids_.empty() || !distances_.empty())
             VSPACE_THROW(cli::usage_error, "--demo takes no files (it reads Fashion-MNIST and prints a report)");
         if (metric_ == "hamming") VSPACE_THROW(cli::usage_error, "--demo compares float metrics (l2, cosine or ip)");
+        check_index_options();
         cli::stopwatch load_watch;
         const vspace::fashion_mnist_data data = vspace::load_fashion_mnist(vspace::default_fashion_mnist_folder,
                                                                            common.n_threads);
@@ -270,20 +293,30 @@ private:
         const auto queries = data.images.view().subview(vspace::fashion_mnist_data::n_train,
                                                          vspace::fashion_mnist_data::n_test);
         const auto k = static_cast<std::size_t>(k_);
+        const search_plan exact_plan{.index = "flat", .rescore = 1, .hnsw = &hnsw_};
+        const search_plan f32_plan = plan_for("f32", std::min(k, base.rows()));  // checks --ef before any work
         std::printf("Fashion-MNIST: %zu base and %zu query images of %zu pixels, k = %zu, metric %s, %zu threads "
                     "(read in %.2f s)\n",
                     base.rows(), queries.rows(), base.dims(), k, metric_.c_str(), vspace::resolve_threads(common.n_threads),
                     load_watch.seconds());
+        if (index_ == "hnsw")
+            std::printf("hnsw: M %zu, ef-construction %zu, ef %zu (seed %llu)\n", hnsw_.m, hnsw_.ef_construction,
+                        f32_plan.ef, static_cast<unsigned long long>(common.seed));
         std::printf("%-26s %8s %9s %11s %10s\n", "method", "build", "search", "queries/s",
                     ("recall@" + std::to_string(k)).c_str());
-        const timed_result exact = search(base, queries, k, "f32", 1, common);
+        const timed_result exact = search(base, queries, k, "f32", exact_plan, common);
         report("exact f32 (flat)", exact, exact, queries.rows());
-        // The types given with --type (all three by default), each with its default or given R.
+        // With --index hnsw: the graph over the floats, then over the codes; each with --ef
+        // (and --M, --ef-construction) as given.
+        const std::string graph = index_ == "hnsw" ? "hnsw " : "";
+        if (index_ == "hnsw" && (type_.empty() || type_ == "f32"))
+            report((graph + "f32").c_str(), search(base, queries, k, "f32", f32_plan, common), exact, queries.rows());
+        // The code types given with --type (both by default), each with its default or given R.
         for (const char* type : {"i8", "b1"}) {
             if (!type_.empty() && type_ != type) continue;
-            const std::size_t r = rescore_for(type);
-            const std::string label = std::string(type) + " codes, rescore x" + std::to_string(r);
-            report(label.c_str(), search(base, queries, k, type, r, common), exact, queries.rows());
+            const search_plan plan = plan_for(type, std::min(k, base.rows()));
+            const std::string label = graph + type + " codes, rescore x" + std::to_string(plan.rescore);
+            report(label.c_str(), search(base, queries, k, type, plan, common), exact, queries.rows());
         }
     }
 
@@ -298,9 +331,10 @@ private:
     std::string metric_ = "l2", index_ = "flat", type_;  // type_ empty: f32, or b1 for hamming
     std::size_t rescore_ = 4;
     CLI::Option* rescore_option_ = nullptr;
+    cli::hnsw_flags hnsw_;
     bool demo_ = false;
 };
 
-const cli::registration<knn_command> registered{"knn", "The k nearest neighbours of each query (exact or quantized)"};
+const cli::registration<knn_command> registered{"knn", "The k nearest neighbours of each query (exact or HNSW, floats or codes)"};
 
 }  // namespace
