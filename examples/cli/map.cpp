@@ -40,6 +40,7 @@ using index_type = vspace::hnsw_index<vspace::l2, float>;
 
 constexpr std::size_t umap_neighbors = 15;       // umap-learn's default n_neighbors
 constexpr std::size_t exact_graph_below = 20000;  // below this, the exact graph is cheap
+constexpr std::size_t tsne_from = 50000;          // --method auto: t-SNE from here, as `vspace project`
 
 class map_command final : public cli::command {
 public:
@@ -49,7 +50,7 @@ public:
         app.add_flag("--demo", demo_, "Map the 70,000 Fashion-MNIST images with their class names (no INPUT)");
         app.add_option("--labels", labels_, "Category file, one line per row: colours, legend, names");
         app.add_option("--text", text_, "Text file, one line per row: tooltips, search, cluster names");
-        app.add_option("--method", method_, "Projection: auto (UMAP; PCA below 16 points), umap, tsne or pca")
+        app.add_option("--method", method_, "Projection: auto (UMAP below 50,000 points, t-SNE from there; PCA below 16), umap, tsne or pca")
             ->check(CLI::IsMember({"auto", "umap", "tsne", "pca"}))
             ->capture_default_str();
         app.add_option("--metric", metric_, "Distance of the original space: l2 or cosine")
@@ -119,7 +120,7 @@ public:
         }
 
         std::string method = method_;
-        if (method == "auto") method = n > umap_neighbors ? "umap" : "pca";
+        if (method == "auto") method = n >= tsne_from ? "tsne" : n > umap_neighbors ? "umap" : "pca";
         const std::size_t shown_k = std::min<std::size_t>(static_cast<std::size_t>(neighbors_), n - 1);
 
         // ---- the kNN graph of the original space (UMAP's input, the map's click neighbours)

@@ -37,9 +37,12 @@ using vspace::matrix_view;
 
 constexpr std::size_t exact_graph_below = 20000;  // the exact graph is cheap below this
 constexpr std::size_t quality_sample = 5000;      // --report compares all pairs of a sample
-// --method auto: t-SNE below this many points, UMAP at and above. t-SNE keeps finer local
-// structure; UMAP is cheaper per point and keeps more of the global layout on large maps.
-constexpr std::size_t tsne_below = 50000;
+// --method auto, as Nomic Atlas chooses its projection: UMAP below this many points, t-SNE (the
+// FFT-accelerated gradient, which Atlas's own nomic-project approximates in its family of
+// methods) from here on. On large maps t-SNE keeps more of each point's neighbourhood and
+// separates more classes (docs/maps.md has the figures); on small ones UMAP's graph layout is
+// quicker and keeps more of the global arrangement.
+constexpr std::size_t tsne_from = 50000;
 
 /// What the projection produced, for the report.
 struct projection {
@@ -157,24 +160,21 @@ private:
     }
     bool tsne_fits(std::size_t n) const { return n >= 4 && perplexity_ < static_cast<double>(n - 1) / 3; }
 
-    /// --method, with auto resolved: t-SNE below `tsne_below` points (2-D maps only), UMAP
-    /// from there, PCA when there are too few points for either. An auto choice is printed on
-    /// stderr (unless --quiet), with its reason.
+    /// --method, with auto resolved: UMAP below `tsne_from` points, t-SNE from there (2-D maps
+    /// only), PCA when there are too few points for UMAP. An auto choice is printed on stderr
+    /// (unless --quiet), with its reason.
     std::string choose_method(std::size_t n, const cli::common_options& common) const {
         if (method_ != "auto") return method_;
         std::string method, why;
-        if (n >= tsne_below) {
-            method = "umap", why = std::to_string(n) + " points, " + std::to_string(tsne_below) + " or more";
-        } else if (dims_ != 2) {
-            method = "umap", why = "--dims " + std::to_string(dims_) + "; t-SNE makes 2-D maps only";
-        } else if (tsne_fits(n)) {
-            method = "tsne", why = std::to_string(n) + " points, fewer than " + std::to_string(tsne_below);
+        if (n >= tsne_from && dims_ == 2 && tsne_fits(n)) {
+            method = "tsne", why = std::to_string(n) + " points, " + std::to_string(tsne_from) + " or more";
+        } else if (n > neighbors_) {
+            method = "umap";
+            why = n >= tsne_from ? "--dims " + std::to_string(dims_) + "; t-SNE makes 2-D maps only"
+                                 : std::to_string(n) + " points, fewer than " + std::to_string(tsne_from);
         } else {
-            why = std::to_string(n) + " points: t-SNE at perplexity " + cli_number(perplexity_) + " needs at least " +
-                  std::to_string(min_tsne_rows());
-            method = n > neighbors_ ? "umap" : "pca";
-            if (method == "pca")
-                why += ", UMAP with " + std::to_string(neighbors_) + " neighbours at least " + std::to_string(neighbors_ + 1);
+            method = "pca", why = std::to_string(n) + " points: UMAP with " + std::to_string(neighbors_) +
+                                  " neighbours needs at least " + std::to_string(neighbors_ + 1);
         }
         if (!common.quiet)
             std::fprintf(stderr, "vspace project: --method auto chose %s (%s)\n", method.c_str(), why.c_str());

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // `vspace project` run as a program: t-SNE on real images (finite float32 (n, 2) coordinates,
-// classes that separate on the map far better than on PCA's), what `--method auto` chooses,
+// classes that separate on the map far better than on PCA's), what `--method auto` chooses (UMAP below 50,000 points, t-SNE from there),
 // determinism, the other metrics, and the error contract on bad input (exit status, one line on
 // stderr naming the problem, no output file left behind, an existing output untouched).
 #include "test_data.hpp"
@@ -239,49 +239,50 @@ TEST_F(project_cli, tsne_under_cosine_and_hamming) {
 
 // --- --method auto ----------------------------------------------------------------------------
 
-TEST_F(project_cli, auto_picks_tsne_below_50000_points) {
+TEST_F(project_cli, auto_picks_umap_below_50000_points_and_tsne_from_there) {
     REQUIRE_FASHION();
     vspace::save_npy(file("x.npy"), fashion_subset(500).x.view());
-    const auto r = project({file("x.npy"), "-o", file("y.npy"), "--iterations", "250", "--report", "--threads", "2"});
+    const auto r = project({file("x.npy"), "-o", file("y.npy"), "--epochs", "50", "--report", "--threads", "2"});
     ASSERT_EQ(r.status, 0) << r.err;
-    EXPECT_NE(r.err.find("vspace project: --method auto chose tsne (500 points, fewer than 50000)\n"),
+    EXPECT_NE(r.err.find("vspace project: --method auto chose umap (500 points, fewer than 50000)\n"),
               std::string::npos)
         << r.err;
-    EXPECT_NE(r.out.find("method tsne, 500 points"), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("KL divergence"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("method umap, 500 points"), std::string::npos) << r.out;
     read_map(file("y.npy"), 500);
 
-    // --quiet silences the choice; --dims other than 2 rules t-SNE out.
-    const auto q = project({file("x.npy"), "-o", file("q.npy"), "--iterations", "250", "--quiet"});
+    // --quiet silences the choice.
+    const auto q = project({file("x.npy"), "-o", file("q.npy"), "--epochs", "20", "--quiet"});
     ASSERT_EQ(q.status, 0) << q.err;
     EXPECT_EQ(q.err, "");
-    const auto d3 = project({file("x.npy"), "-o", file("d3.npy"), "--dims", "3", "--epochs", "20"});
+
+    // From 50,000 points on, t-SNE (here on cheap 3-d points and a few iterations); --dims
+    // other than 2 rules it out.
+    vspace::save_npy(file("big.npy"), random_matrix(50000, 3, 7).view());
+    const auto big = project({file("big.npy"), "-o", file("big_map.npy"), "--iterations", "20", "--threads", "2"});
+    ASSERT_EQ(big.status, 0) << big.err;
+    EXPECT_NE(big.err.find("chose tsne (50000 points, 50000 or more)"), std::string::npos) << big.err;
+    read_map(file("big_map.npy"), 50000);
+    const auto d3 = project({file("big.npy"), "-o", file("d3.npy"), "--dims", "3", "--epochs", "5", "--threads", "2"});
     ASSERT_EQ(d3.status, 0) << d3.err;
     EXPECT_NE(d3.err.find("chose umap (--dims 3; t-SNE makes 2-D maps only)"), std::string::npos) << d3.err;
 }
 
-TEST_F(project_cli, auto_falls_back_to_umap_then_pca_when_too_few_points) {
-    vspace::save_npy(file("x60.npy"), random_matrix(60, 8, 1).view());
+TEST_F(project_cli, auto_falls_back_to_pca_when_too_few_points) {
     vspace::save_npy(file("x12.npy"), random_matrix(12, 8, 2).view());
-    vspace::save_npy(file("x91.npy"), random_matrix(91, 8, 3).view());
-    vspace::save_npy(file("x92.npy"), random_matrix(92, 8, 4).view());
-    const auto umap = project({file("x60.npy"), "-o", file("u.npy"), "--epochs", "20"});
-    ASSERT_EQ(umap.status, 0) << umap.err;
-    EXPECT_NE(umap.err.find("chose umap (60 points: t-SNE at perplexity 30 needs at least 92)"), std::string::npos)
-        << umap.err;
+    vspace::save_npy(file("x16.npy"), random_matrix(16, 8, 3).view());
     const auto pca = project({file("x12.npy"), "-o", file("p.npy")});
     ASSERT_EQ(pca.status, 0) << pca.err;
-    EXPECT_NE(pca.err.find("chose pca (12 points"), std::string::npos) << pca.err;
+    EXPECT_NE(pca.err.find("chose pca (12 points: UMAP with 15 neighbours needs at least 16)"), std::string::npos)
+        << pca.err;
     read_map(file("p.npy"), 12);
-    // The boundary: perplexity 30 needs (n - 1) / 3 > 30, so 91 rows are one too few, 92 enough.
-    const auto below = project({file("x91.npy"), "-o", file("b.npy"), "--epochs", "20"});
-    EXPECT_NE(below.err.find("chose umap"), std::string::npos) << below.err;
-    const auto at = project({file("x92.npy"), "-o", file("a.npy"), "--iterations", "50"});
-    EXPECT_NE(at.err.find("chose tsne"), std::string::npos) << at.err;
-    // A smaller perplexity lets t-SNE take small inputs.
-    const auto small = project({file("x12.npy"), "-o", file("s.npy"), "--perplexity", "3", "--iterations", "50"});
+    // The boundary: 15 neighbours need 16 points.
+    const auto at = project({file("x16.npy"), "-o", file("a.npy"), "--epochs", "20"});
+    ASSERT_EQ(at.status, 0) << at.err;
+    EXPECT_NE(at.err.find("chose umap (16 points"), std::string::npos) << at.err;
+    // t-SNE by name takes small inputs when the perplexity allows.
+    const auto small = project({file("x12.npy"), "-o", file("s.npy"), "--method", "tsne", "--perplexity", "3",
+                                "--iterations", "50"});
     ASSERT_EQ(small.status, 0) << small.err;
-    EXPECT_NE(small.err.find("chose tsne (12 points"), std::string::npos) << small.err;
     read_map(file("s.npy"), 12);
 }
 
