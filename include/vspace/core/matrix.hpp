@@ -58,8 +58,9 @@ public:
         rows_ = rows;
     }
 
-    /// A deep copy of any view (strided or not).
+    /// A deep copy of any view (strided or not). For bit, bits past `dims` are not copied.
     explicit matrix(matrix_view<T> v) : matrix(v.rows(), v.dims()) {
+        if (v.words() == 0) return;  // rows of 0 dims: nothing to copy, and the data may be null
         for (std::size_t i = 0; i < v.rows(); ++i) {
             std::memcpy(row_data(i), v.row_data(i), v.words() * sizeof(storage_type));
             clear_tail_bits(i);
@@ -149,12 +150,14 @@ public:
         rows_ = rows;
     }
 
-    /// Appends one row (its span must hold `words()` elements).
+    /// Appends one row (its span must hold `words()` elements; for bit, bits past `dims` are
+    /// dropped).
     void push_back(std::span<const storage_type> r) {
         if (r.size() != words())
             VSPACE_THROW(shape_error, "matrix::push_back: row has ", r.size(), " words (expected ",
                          words(), ")");
         resize_rows(rows_ + 1);
+        if (r.empty()) return;  // 0 dims: r.data() may be null, which memcpy must never get
         std::memcpy(row_data(rows_ - 1), r.data(), r.size() * sizeof(storage_type));
         clear_tail_bits(rows_ - 1);
     }
