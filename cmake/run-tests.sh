@@ -89,7 +89,7 @@ step_sanitize_tests() {
 
 # The tests whose threads share data (their names say so); the rest of the suite gains nothing
 # from TSan beyond what ASan already checks.
-tsan_targets="test_hnsw test_flat test_kmeans test_umap_steps test_tsne_parts test_quantize"
+tsan_targets="test_core test_hnsw test_flat test_kmeans test_umap_steps test_tsne_parts test_quantize"
 tsan_tests='[Tt]hread|concurren|while_rows_are_added|deterministic'
 
 step_tsan() {
