@@ -120,7 +120,11 @@ def main():
     n_sq = 500
     t_sq, (_, sq_ids) = median_time(lambda: sq.search(queries[:n_sq], k), 1)
     float2 = run_vspace(args.bench, "l2", 2, args.repeat)
-
+    for rescore in (0, 2, 4):
+        path = os.path.join(tmp, f"i8_{rescore}.npy")
+        extra = ("--rescore", str(rescore)) if rescore else ()
+        ours = run_vspace(args.bench, "i8", 2, args.repeat, extra, ids=path)
+        name = "int8 codes" + (f" + float re-rank of top {k * rescore}" if rescore else "") + ", 2 threads"
         row(name, None, ours, f"{recall(np.load(path), truth):.4f}",
             f"{float2['search_s'] / ours['search_s']:.2f}x faster than vspace float; FAISS SQ8: "
             f"{n_sq / t_sq:.0f} q/s (vspace {10000 / ours['search_s']:.0f}), recall {recall(sq_ids, truth[:n_sq]):.4f}")
