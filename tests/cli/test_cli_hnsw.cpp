@@ -14,6 +14,7 @@
 #include <limits>
 #include <set>
 #include <tuple>
+#include <unistd.h>
 
 namespace {
 
@@ -256,10 +257,11 @@ TEST_F(cli, fashion_mnist_subset_recall_against_exact_search) {
 
 // --- bad input -----------------------------------------------------------------------------
 
-/// The bytes of a file `save` writes for `index`.
+/// The bytes of a file `save` writes for `index`. The cases are made in every test process
+/// (CTest runs them in parallel), so each process uses a file of its own.
 template <class Index>
 std::string saved_bytes(const Index& index, const std::string& name) {
-    const auto path = vspace::test::temp_path("hnsw_bad_input_" + name);
+    const auto path = vspace::test::temp_path("hnsw_bad_input_" + std::to_string(::getpid()) + "_" + name);
     index.save(path);
     std::string bytes = slurp(path);
     std::filesystem::remove(path);
