@@ -172,14 +172,16 @@ TEST(TsneRepulsion, BarnesHutHeavyTailsAndNewPoints) {
 
 TEST(TsneRepulsion, FftErrorBoundedByTheGridAndShrinksWithMoreNodes) {
     // From a fresh start (span 0.01) to a grown map (span ~75): FIt-SNE's default grid (3 nodes
-    // per box, boxes <= 1 wide) beats Barnes-Hut at theta = 0.5; 5 nodes per box is ~5x finer.
+    // per box, boxes <= 1 wide, here up to 1.25 where that halves the FFT) beats Barnes-Hut at
+    // theta = 0.5 (its bounds: force 0.02, sum 0.015, z 0.0075) by an order of magnitude; 5
+    // nodes per box is ~5x finer.
     for (double scale : {0.01, 5.0, 60.0}) {
         const auto y = clustered_points(3000, scale, 5);
         const errors coarse = run_method(tsne_gradient::fft_interpolation, y, y, true, 1, 0, {3, 50, 1.0});
         const errors fine = run_method(tsne_gradient::fft_interpolation, y, y, true, 1, 0, {5, 50, 1.0});
         EXPECT_LT(coarse.force, 6e-3) << scale;
         EXPECT_LT(coarse.sum, 2e-3) << scale;
-        EXPECT_LT(coarse.z, 2e-4) << scale;
+        EXPECT_LT(coarse.z, 5e-4) << scale;
         EXPECT_LT(fine.force, 1e-3) << scale;
         EXPECT_LT(fine.sum, 3e-4) << scale;
         EXPECT_LT(fine.z, 5e-5) << scale;

@@ -93,7 +93,7 @@ private:
     };
 
     /// Chooses the grid (FIt-SNE's rule: boxes no wider than max_box_width, at least
-    /// min_boxes) and the FFT side, then recomputes the kernel spectrum if the spacing changed.
+    /// min_boxes; here up to 1.25 x max_box_width where that halves the FFT side) and the FFT side, then recomputes the kernel spectrum if the spacing changed.
     /// The box width is rounded up to a power of 2^(1/16), so that it changes only every ~4 %
     /// of growth of the map and the spectrum is reused in between; the FFT side is a power of
     /// two and the boxes fill it, which only makes the interpolation finer.
@@ -111,6 +111,10 @@ private:
             s.min_boxes, static_cast<std::size_t>(std::ceil(range * 1.05 / s.max_box_width)));
         std::size_t m = 64;
         while (m < 2 * needed * p && m < max_fft_size) m *= 2;
+        // A power of two can overshoot the nodes needed by almost 2x, and the FFT costs 4x per
+        // doubling: take the smaller grid when its boxes stay within 1.25 x max_box_width. The
+        // centred windows keep the error below a box-based window's at full width even then.
+        if (m > 64 && 5 * (m / 2) >= 4 * (2 * needed * p) && m / 2 >= 2 * s.min_boxes * p) m /= 2;
         const std::size_t boxes = m / (2 * p);
         const double h = std::exp2(std::ceil(16 * std::log2(range / static_cast<double>(boxes))) / 16);
         lo_x_ = lo_x, lo_y_ = lo_y;
