@@ -3,6 +3,7 @@
 // classes that separate on the map far better than on PCA's), what `--method auto` chooses (UMAP below 50,000 points, t-SNE from there),
 // determinism, the other metrics, and the error contract on bad input (exit status, one line on
 // stderr naming the problem, no output file left behind, an existing output untouched).
+#include "cli_test.hpp"
 #include "test_data.hpp"
 
 #include <vspace/analyze/quality.hpp>
@@ -19,39 +20,15 @@
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <span>
-#include <sstream>
 #include <string>
 #include <vector>
-
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-
-extern char** environ;
 
 namespace {
 
 namespace fs = std::filesystem;
 using vspace::matrix;
-
-struct run_result {
-    int status = -1;  ///< exit status, or 128 + signal
-    std::string out, err;
-    std::size_t err_lines() const {
-        return static_cast<std::size_t>(std::count(err.begin(), err.end(), '\n')) +
-               (!err.empty() && err.back() != '\n');
-    }
-};
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 /// The first `n` Fashion-MNIST training images (784 pixels, 0..255) and their classes, loaded
 /// once for the whole test program.
@@ -73,52 +50,16 @@ images fashion_subset(std::size_t n) {
 
 #define REQUIRE_FASHION() VSPACE_REQUIRE_DATA(vspace::test::fashion_mnist("train-images-idx3-ubyte.gz"))
 
-matrix<float> random_matrix(std::size_t rows, std::size_t dims, std::uint64_t seed) {
-    matrix<float> m(rows, dims);
-    vspace::rng gen(seed);
-    for (std::size_t i = 0; i < rows; ++i)
-        for (std::size_t j = 0; j < dims; ++j) m(i, j) = static_cast<float>(gen.normal());
-    return m;
-}
+using vspace::cli_test::random_matrix;
+using vspace::cli_test::run_result;
+using vspace::cli_test::slurp;
 
-class project_cli : public ::testing::Test {
+/// The shared tool-running fixture (cli_test.hpp), with `vspace project` as the command.
+class project_cli : public vspace::cli_test::cli {
 protected:
-    void SetUp() override {
-        const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-        dir_ = vspace::test::temp_path(std::string("project_cli_") + info->name());
-        fs::remove_all(dir_);
-        fs::create_directories(dir_);
-    }
-
-    fs::path file(const std::string& name) const { return dir_ / name; }
-
-    /// Runs `vspace project ARGS...`; stdout and stderr are captured (stderr is not a
-    /// terminal, so no progress is drawn).
     run_result project(std::vector<std::string> args) const {
-        args.insert(args.begin(), {VSPACE_CLI, "project"});
-        std::vector<char*> argv;
-        for (auto& a : args) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        const fs::path out = dir_.parent_path() / (dir_.filename().string() + ".stdout"),
-                       err = dir_.parent_path() / (dir_.filename().string() + ".stderr");
-        posix_spawn_file_actions_t actions;
-        posix_spawn_file_actions_init(&actions);
-        posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        pid_t pid = 0;
-        run_result r;
-        const int started = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-        posix_spawn_file_actions_destroy(&actions);
-        if (started != 0) {
-            ADD_FAILURE() << "cannot start " << VSPACE_CLI;
-            return r;
-        }
-        int status = 0;
-        waitpid(pid, &status, 0);
-        r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        r.out = slurp(out);
-        r.err = slurp(err);
-        return r;
+        args.insert(args.begin(), "project");
+        return run(args);
     }
 
     /// The failure contract: exit status `status`, one line on stderr starting "vspace project:"
@@ -146,8 +87,6 @@ protected:
             for (std::size_t j = 0; j < m.dims(); ++j) EXPECT_TRUE(std::isfinite(m(i, j))) << "row " << i;
         return m;
     }
-
-    fs::path dir_;
 };
 
 /// 10-NN accuracy on a map: the last `test` rows voted on by the others.
