@@ -55,6 +55,7 @@ public:
         upper_.assign(n_, 0.f);
         if (p_.bounds) lower_.assign(n_ * k_, 0.f);
         drift_.assign(k_, 0.0);
+        drift_f_.assign(k_, 0.f);
         sums_.assign(k_ * d_, 0.0);
         counts_.assign(k_, 0);
         const double tol = p_.tol * first_assign();
@@ -175,26 +176,26 @@ private:
         return best;
     }
 
-    // Elkan's step for one point: only centroids its bounds cannot rule out are measured.
+    // Elkan's step for one point: only centroids its bounds cannot rule out are measured. Most
+    // points have none, so a branch-free pass first counts the candidates (it vectorises; the
+    // branchy loop below costs a misprediction per centroid).
     std::uint32_t assign_elkan(std::size_t i) {
         std::uint32_t a = labels_[i];
         float ub = upper_[i];
         if (ub <= half_gap_[a]) return a;  // nearer to a than half the way to any other centroid
         float* lb = lower_.data() + i * k_;
-        bool tight = false;
+        const float* gap = half_cc_.data() + a * k_;  // gap[a] is +inf: a is never a candidate
+        std::size_t candidates = 0;
+        for (std::size_t j = 0; j < k_; ++j)
+            candidates += static_cast<std::size_t>((ub > lb[j] - drift_f_[j]) & (ub > gap[j]));
+        if (candidates == 0) return a;
+        ub = dist(i, a);  // the upper bound may be loose: measure the distance to a itself
+        lb[a] = ub + drift_f_[a];
         for (std::size_t j = 0; j < k_; ++j) {
-            if (j == a) continue;
-            const float lj = lb[j] - static_cast<float>(drift_[j]);
-            if (ub <= lj || ub <= half_cc_[a * k_ + j]) continue;
-            if (!tight) {  // the upper bound may be loose: measure the distance to a itself
-                ub = dist(i, a);
-                lb[a] = ub + static_cast<float>(drift_[a]);
-                tight = true;
-                if (ub <= lj || ub <= half_cc_[a * k_ + j]) continue;
-            }
+            if (ub <= lb[j] - drift_f_[j] || ub <= gap[j]) continue;
             const float dj = dist(i, j);
-            lb[j] = dj + static_cast<float>(drift_[j]);
-            if (dj < ub) a = static_cast<std::uint32_t>(j), ub = dj;
+            lb[j] = dj + drift_f_[j];
+            if (dj < ub) a = static_cast<std::uint32_t>(j), ub = dj, gap = half_cc_.data() + a * k_;
         }
         upper_[i] = ub;
         labels_[i] = a;
@@ -215,6 +216,9 @@ private:
         for (std::size_t a = 0; a < k_; ++a)
             for (std::size_t j = 0; j < k_; ++j)
                 if (j != a) half_gap_[a] = std::min(half_gap_[a], half_cc_[a * k_ + j]);
+        for (std::size_t a = 0; a < k_; ++a) half_cc_[a * k_ + a] = std::numeric_limits<float>::infinity();
+        drift_f_.resize(k_);
+        for (std::size_t j = 0; j < k_; ++j) drift_f_[j] = static_cast<float>(drift_[j]);
     }
 
     // Adds the moved points to their new clusters' sums and removes them from the old ones.
@@ -309,7 +313,7 @@ private:
     lloyd_params p_;
     std::size_t n_, k_, d_;
     simd::kernel<float> l2sq_;
-    std::vector<float> upper_, lower_, half_cc_, half_gap_;
+    std::vector<float> upper_, lower_, half_cc_, half_gap_, drift_f_;  // drift_f_: drift_ as float
     std::vector<double> drift_, sums_;
     std::vector<std::size_t> counts_;
     std::vector<move> moves_;
