@@ -9,11 +9,13 @@
 
 #include <vspace/analyze/outliers.hpp>
 #include <vspace/graph/knn_graph.hpp>
+#include <vspace/index/flat.hpp>
 #include <vspace/index/hnsw.hpp>
 #include <vspace/io/lines.hpp>
 #include <vspace/metric/cosine.hpp>
 #include <vspace/metric/l2.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <string>
@@ -31,14 +33,40 @@ constexpr std::size_t exact_graph_below = 20000;
 // need high recall: a missed neighbour lengthens a point's kNN distance and inflates its score.
 constexpr vspace::knn_graph_options hnsw_graph{.m = 12, .ef_construction = 64};
 
+std::vector<float> score(const vspace::knn_graph& g, bool lof) {
+    return lof ? vspace::lof_scores(g) : vspace::knn_distance_scores(g);
+}
+
+// The graph the scores read: exact, or HNSW with the rows that decide the top `n` made exact.
+// Outliers are far from everything, where approximate search misses most, and a missed
+// neighbour inflates a score; so the 4n best candidates get their exact neighbours, and for
+// LOF, which compares a point's density with its neighbours', those neighbours get theirs too.
 template <class Metric>
-vspace::knn_graph outlier_graph(vspace::matrix_view<float> x, std::size_t k, bool exact, const cli::common_options& common) {
+vspace::knn_graph outlier_graph(vspace::matrix_view<float> x, std::size_t k, std::size_t n, bool exact, bool lof,
+                                const cli::common_options& common) {
     if (exact) return vspace::exact_knn_graph<Metric>(x, k, {}, common.n_threads);
     vspace::knn_graph_options options = hnsw_graph;
     options.ef = 4 * k;
     options.n_threads = common.n_threads;
     options.seed = common.seed;
-    return vspace::hnsw_knn_graph<Metric>(x, k, options);
+    vspace::knn_graph g = vspace::hnsw_knn_graph<Metric>(x, k, options);
+
+    std::vector<std::uint32_t> rows;
+    for (const auto& o : vspace::top_outliers(score(g, lof), std::max<std::size_t>(4 * n, 64)))
+        rows.push_back(static_cast<std::uint32_t>(o.id));
+    vspace::flat_index<Metric, float> flat(x.dims());
+    flat.add(x);
+    vspace::refine_knn_graph(g, flat, x, rows, {.n_threads = common.n_threads});
+    if (lof) {
+        std::vector<bool> done(x.rows(), false);
+        for (auto r : rows) done[r] = true;
+        std::vector<std::uint32_t> around;
+        for (auto r : rows)
+            for (auto o : g.neighbors(r))
+                if (!done[o]) done[o] = true, around.push_back(o);
+        vspace::refine_knn_graph(g, flat, x, around, {.n_threads = common.n_threads});
+    }
+    return g;
 }
 
 class outliers_command final : public cli::command {
@@ -75,11 +103,14 @@ public:
         cli::stopwatch watch;
         const auto k = static_cast<std::size_t>(k_);
         const bool exact = graph_ == "exact" || (graph_ == "auto" && v.rows() < exact_graph_below);
-        const vspace::knn_graph g = metric_ == "cosine" ? outlier_graph<vspace::cosine>(v.vectors.view(), k, exact, common)
-                                                        : outlier_graph<vspace::l2>(v.vectors.view(), k, exact, common);
+        const auto n = static_cast<std::size_t>(n_);
+        const bool lof = method_ == "lof";
+        const vspace::knn_graph g =
+            metric_ == "cosine" ? outlier_graph<vspace::cosine>(v.vectors.view(), k, n, exact, lof, common)
+                                : outlier_graph<vspace::l2>(v.vectors.view(), k, n, exact, lof, common);
         cli::note(common, "kNN graph (%s, k = %zu) in %.2f s", exact ? "exact" : "HNSW", k, watch.seconds());
-        const auto scores = method_ == "lof" ? vspace::lof_scores(g) : vspace::knn_distance_scores(g);
-        for (const auto& [rank, o] : enumerate(vspace::top_outliers(scores, static_cast<std::size_t>(n_)))) {
+        const auto scores = score(g, lof);
+        for (const auto& [rank, o] : enumerate(vspace::top_outliers(scores, n))) {
             std::printf("%zu\t%zu\t%.6g", rank + 1, o.id, static_cast<double>(o.score));
             if (!v.vocab.empty()) std::printf("\t%s", v.vocab[o.id].c_str());
             if (!texts.empty()) std::printf("\t%s", texts[o.id].c_str());

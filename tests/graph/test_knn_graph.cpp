@@ -93,6 +93,30 @@ TEST(knn_graph, any_index_builds_the_graph_of_its_data) {
     EXPECT_THROW(build_knn_graph(partial, x.view(), 5), shape_error);
 }
 
+TEST(knn_graph, refining_rows_with_a_flat_index_makes_exactly_those_rows_exact) {
+    const auto x = clustered(3000, 24, 6);
+    const auto exact = exact_knn_graph<l2>(x.view(), 10);
+    auto g = hnsw_knn_graph<l2>(x.view(), 10, {.m = 4, .ef_construction = 8, .ef = 11});  // rough on purpose
+    const auto before = g;
+    std::vector<std::uint32_t> rows;
+    for (std::uint32_t i = 0; i < 3000; ++i)
+        if (!std::equal(g.neighbors(i).begin(), g.neighbors(i).end(), exact.neighbors(i).begin())) rows.push_back(i);
+    ASSERT_GT(rows.size(), 300u);  // the rough graph has many wrong rows
+    rows.resize(rows.size() / 2);  // refine only half of them
+    flat_index<l2, float> flat(24);
+    flat.add(x);
+    refine_knn_graph(g, flat, x.view(), rows, {.n_threads = 2});
+    std::vector<bool> refined(3000, false);
+    for (auto r : rows) refined[r] = true;
+    for (std::size_t i = 0; i < 3000; ++i) {
+        const auto& want = refined[i] ? exact : before;
+        EXPECT_TRUE(std::equal(g.neighbors(i).begin(), g.neighbors(i).end(), want.neighbors(i).begin())) << i;
+    }
+    const std::vector<std::uint32_t> outside{3000};
+    EXPECT_THROW(refine_knn_graph(g, flat, x.view(), outside), invalid_argument);
+    EXPECT_THROW(refine_knn_graph(g, flat, x.view().subview(0, 100), rows), shape_error);
+}
+
 TEST(knn_graph, duplicates_never_list_a_point_as_its_own_neighbour) {
     matrix<float> x(400, 4);
     for (std::size_t i = 0; i < 400; ++i)

@@ -105,6 +105,35 @@ knn_graph build_knn_graph(const Index& index, matrix_view<typename Index::value_
     return g;
 }
 
+/// Replaces the neighbours of the listed points by what `index` (holding `data`, row i = id i)
+/// finds for them: with a flat index, their exact neighbours. For the few points whose rows
+/// must be right after an approximate graph: an outlier score reads a point's own neighbours,
+/// and an outlier is where approximate search misses most (it is far from everything).
+/// @tparam Index satisfies `knn_index`
+template <class Index>
+    requires knn_index<Index>
+void refine_knn_graph(knn_graph& g, const Index& index, matrix_view<typename Index::value_type> data,
+                      std::span<const std::uint32_t> points, const search_options& options = {}) {
+    if (g.n != data.rows() || index.size() != data.rows())
+        VSPACE_THROW(shape_error, "refine_knn_graph: graph of ", g.n, " points and index of ", index.size(),
+                     " rows (expected both = the data's ", data.rows(), " rows)");
+    for (auto p : points)
+        if (p >= g.n) VSPACE_THROW(invalid_argument, "refine_knn_graph: point ", p, " (expected < ", g.n, ")");
+    constexpr std::size_t block = 256;  // queries per batch call
+    matrix<typename Index::value_type> queries(std::min(block, points.size()), data.dims());
+    for (std::size_t first = 0; first < points.size(); first += block) {
+        const std::size_t count = std::min(block, points.size() - first);
+        for (std::size_t q = 0; q < count; ++q)
+            std::copy_n(data.row_data(points[first + q]), data.words(), queries.row_data(q));
+        const search_result r = index.search(queries.view().subview(0, count), g.k + 1, options);
+        for (std::size_t q = 0; q < count; ++q) {
+            const std::size_t i = points[first + q];
+            detail::take_neighbors(i, r.ids(q), r.distances(q), g.k, g.ids.data() + i * g.k,
+                                   g.distances.data() + i * g.k, "refine_knn_graph");
+        }
+    }
+}
+
 /// Options of `hnsw_knn_graph`. The defaults trade a little recall for speed, as a kNN graph
 /// for UMAP, t-SNE or clustering wants (those tolerate recall around 0.9; umap-learn's
 /// NN-descent reaches about that). Raise `ef` (and `m`, `ef_construction`) for more.

@@ -24,7 +24,6 @@
 #include <vspace/project/umap/sgd_state.hpp>
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -42,13 +41,26 @@ inline constexpr std::size_t sgd_lanes = 8;
 
 // The helpers below take and give float8 by reference: by value, GCC warns that the calling
 // convention of 32-byte vectors differs with and without AVX (-Wpsabi), although they inline.
+// For the same reason bits are reinterpreted with memcpy rather than std::bit_cast (which
+// returns its result by value).
+
+/// `to` <- the bits of `from` (same size).
+template <class To, class From>
+inline void reinterpret_into(To& to, const From& from) noexcept {
+    static_assert(sizeof(To) == sizeof(From));
+    std::memcpy(&to, &from, sizeof to);
+}
 
 /// x <- log2(x) for positive normal floats: the exponent plus a degree-7 polynomial in the
 /// mantissa (least-squares fit on [1, 2); absolute error < 1e-6).
 inline void fast_log2(float8& x) noexcept {
-    const auto bits = std::bit_cast<uint8x>(x);
+    uint8x bits;
+    reinterpret_into(bits, x);
     const float8 e = __builtin_convertvector(bits >> 23, float8) - 127.0f;
-    const float8 u = std::bit_cast<float8>((bits & 0x007FFFFFu) | 0x3F800000u) - 1.0f;
+    const uint8x mantissa = (bits & 0x007FFFFFu) | 0x3F800000u;  // in [1, 2)
+    float8 u;
+    reinterpret_into(u, mantissa);
+    u -= 1.0f;
     float8 p = u * 0.015251047f - 0.078356914f;
     p = p * u + 0.19230710f;
     p = p * u - 0.32429487f;
@@ -71,7 +83,10 @@ inline void fast_exp2(float8& y) noexcept {
     q = q * f + 0.24013169f;
     q = q * f + 0.69315678f;
     q = q * f + 0.99999976f;
-    y = q * std::bit_cast<float8>((n + 127) << 23);
+    const int8x exponent = (n + 127) << 23;
+    float8 scale;
+    reinterpret_into(scale, exponent);
+    y = q * scale;
 }
 
 /// x <- x^p for positive normal x, eight at a time. The SGD evaluates one power per negative
