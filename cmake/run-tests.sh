@@ -13,6 +13,8 @@
 #   sanitize-tests  all tests again under the sanitizers
 #   tsan            ThreadSanitizer build of the multi-threaded tests (concurrent HNSW add and
 #                   search, deterministic parallel builds, UMAP/t-SNE SGD, k-means), run alone
+#   fuzz            Clang build of the libFuzzer targets only (fuzz_all, -DVSPACE_BUILD_FUZZ=ON), each
+#                   run for 30 s on a scratch copy of its corpus, 2 at a time (tests/fuzz/run-fuzz.sh)
 #   consumer        tests/consumer against the installed package (cmake --install, find_package)
 #   subdirectory    tests/consumer through add_subdirectory of this source tree
 # Environment: VSPACE_CI_DIR (build folder, default build/ci), VSPACE_JOBS (default 2),
@@ -22,7 +24,7 @@ set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=${VSPACE_CI_DIR:-$root/build/ci}
 jobs=${VSPACE_JOBS:-2}
-steps=${VSPACE_CI_STEPS:-"release-build release-tests odr noexcept sanitize-build sanitize-tests tsan consumer subdirectory"}
+steps=${VSPACE_CI_STEPS:-"release-build release-tests odr noexcept sanitize-build sanitize-tests tsan fuzz consumer subdirectory"}
 mkdir -p "$out"
 log_dir=$out/logs
 mkdir -p "$log_dir"
@@ -89,7 +91,7 @@ step_sanitize_tests() {
 
 # The tests whose threads share data (their names say so); the rest of the suite gains nothing
 # from TSan beyond what ASan already checks.
-tsan_targets="test_core test_hnsw test_flat test_kmeans test_umap_steps test_tsne_parts test_quantize"
+tsan_targets="test_core test_hnsw test_flat test_kmeans test_umap_steps test_tsne_parts test_quantize test_determinism"
 tsan_tests='[Tt]hread|concurren|while_rows_are_added|deterministic'
 
 step_tsan() {
@@ -98,6 +100,16 @@ step_tsan() {
     cmake --build "$out/tsan" -j "$jobs" --target $tsan_targets || return 1
     TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
         ctest --test-dir "$out/tsan" -j "$jobs" --output-on-failure --timeout 900 -R "$tsan_tests"
+}
+
+step_fuzz() {
+    # Only the fuzz targets are built (fuzz_all), not the rest of the test tree.
+    CC=clang CXX=clang++ configure "$out/fuzz" -DCMAKE_BUILD_TYPE=Debug -DVSPACE_BUILD_FUZZ=ON \
+        -DVSPACE_BUILD_EXAMPLES=OFF || return 1
+    cmake --build "$out/fuzz" -j "$jobs" --target fuzz_all || return 1
+    # seeds cut from the real data sets are not committed (their licences): made here
+    bash "$root/tests/fuzz/make_corpus.sh" "$out/fuzz" || return 1
+    bash "$root/tests/fuzz/run-fuzz.sh" "$out/fuzz" 30 2
 }
 
 step_consumer() {
@@ -124,6 +136,7 @@ run_step noexcept step_noexcept
 run_step sanitize-build step_sanitize_build
 run_step sanitize-tests step_sanitize_tests
 run_step tsan step_tsan
+run_step fuzz step_fuzz
 run_step consumer step_consumer
 run_step subdirectory step_subdirectory
 

@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: MIT
 // libFuzzer target for the hnsw_index file reader (index/hnsw/persist.hpp). Each input is an
-// index file; it is loaded twice: as it is (the checksums reject almost every mutation), and
-// with both checksums recomputed, as an attacker would, so that mutations reach the structural
-// checks. Whatever loads is then searched. A format_error is a correct rejection; a crash, a
-// sanitizer report, another exception type or a hang is a bug. Not built by CMake.
+// index file; it is loaded from memory twice: as it is (the checksums reject almost every
+// mutation), and with both checksums recomputed, as an attacker would, so that mutations reach
+// the structural checks. The checksum-fixed bytes are also written to a file (one path per
+// process) and opened with `view`, which maps the file and borrows its pages instead of copying
+// them. Whatever opens is searched. A vspace::error is a clean rejection; a crash, a sanitizer
+// report, another exception type, a result id out of range or a hang is a bug.
 //
-//   clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -I/usr/include/eigen3 \
-//       tests/fuzz/hnsw/fuzz_hnsw.cpp -o fuzz_hnsw
-//   ./fuzz_hnsw -max_len=16384 -rss_limit_mb=1024 -max_total_time=300 tests/fuzz/hnsw/corpus
+//   cmake -S . -B build/fuzz -DCMAKE_CXX_COMPILER=clang++ -DVSPACE_BUILD_FUZZ=ON
+//   cmake --build build/fuzz --target fuzz_hnsw
+//   build/fuzz/tests/fuzz/fuzz_hnsw -max_len=16384 tests/fuzz/hnsw/corpus   (or tests/fuzz/run-fuzz.sh)
 //
-// The corpus holds small valid files of the three kinds (written by this program when run as
-// `fuzz_hnsw -runs=0 ...` with VSPACE_FUZZ_WRITE_SEEDS=<folder> in the environment).
+// The corpus holds small valid files of the three kinds, written by this program when run as
+// `fuzz_hnsw -runs=0 ...` with VSPACE_FUZZ_WRITE_SEEDS=<folder> in the environment
+// (tests/fuzz/make_corpus.sh does this).
 #include <vspace/core/random.hpp>
 #include <vspace/index/format.hpp>
 #include <vspace/index/hnsw.hpp>
@@ -18,8 +21,11 @@
 #include <vspace/metric/hamming.hpp>
 #include <vspace/metric/l2.hpp>
 
+#include <unistd.h>
+
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -31,30 +37,34 @@ namespace {
 
 using namespace vspace;
 
-/// Loads the image as an index of type Index and searches it with a few queries.
+/// Searches an opened index with a few queries; every id found must exist.
 template <class Index>
-void load_and_search(std::span<const std::byte> image) {
+void search(const Index& index) {
     using S = typename Index::storage_type;
+    std::vector<S> query(scalar_traits<typename Index::value_type>::words(index.dims()));
+    rng gen(1);
+    for (int q = 0; q < 3; ++q) {
+        for (auto& v : query) v = static_cast<S>(gen.below(7));
+        const auto found = index.search(row<typename Index::value_type>(query.data(), query.size()), 5, {.ef = 8});
+        for (const auto& n : found)
+            if (n.id < 0 || n.id >= index.next_id()) std::abort();
+    }
+    if (index.size() > 0) (void)index.search_by_id(index.next_id() - 1, 3);  // may be removed: invalid_argument
+}
+
+/// Opens the image (in memory, or the file at `path` when given) as each kind of index.
+template <class Index>
+void open_and_search(std::span<const std::byte> image, const std::filesystem::path* path) {
     try {
-        const Index index = Index::load(image);
-        std::vector<S> query(scalar_traits<typename Index::value_type>::words(index.dims()));
-        rng gen(1);
-        for (int q = 0; q < 3; ++q) {
-            for (auto& v : query) v = static_cast<S>(gen.below(7));
-            const auto found = index.search(row<typename Index::value_type>(query.data(), query.size()), 5, {.ef = 8});
-            for (const auto& n : found)
-                if (n.id < 0 || n.id >= index.next_id()) std::abort();
-        }
-        if (index.size() > 0) (void)index.search_by_id(index.next_id() - 1, 3);
-    } catch (const format_error&) {
-    } catch (const invalid_argument&) {  // search_by_id of an id that was removed
+        search(path ? Index::view(*path) : Index::load(image));
+    } catch (const error&) {
     }
 }
 
-void load_all(std::span<const std::byte> image) {
-    load_and_search<hnsw_index<l2sq, float>>(image);
-    load_and_search<hnsw_index<cosine, std::int8_t>>(image);
-    load_and_search<hnsw_index<hamming, bit>>(image);
+void open_all(std::span<const std::byte> image, const std::filesystem::path* path = nullptr) {
+    open_and_search<hnsw_index<l2sq, float>>(image, path);
+    open_and_search<hnsw_index<cosine, std::int8_t>>(image, path);
+    open_and_search<hnsw_index<hamming, bit>>(image, path);
 }
 
 /// Writes valid seed files of every kind into `folder`.
@@ -86,6 +96,15 @@ void write_seeds(const std::filesystem::path& folder) {
     hnsw_index<l2sq, float>(6).save(folder / "f32_empty");
 }
 
+/// The file `view` opens: one per process, removed at exit.
+const std::filesystem::path& view_path() {
+    static const std::filesystem::path p =
+        std::filesystem::temp_directory_path() / ("vspace-fuzz-hnsw-" + std::to_string(::getpid()) + ".idx");
+    static const bool cleanup = std::atexit([] { std::remove(view_path().c_str()); }) == 0;  // runs before p dies
+    (void)cleanup;
+    return p;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
@@ -99,14 +118,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto* base = reinterpret_cast<std::byte*>(storage.data());
     auto* aligned = base + (64 - reinterpret_cast<std::uintptr_t>(base) % 64) % 64;
     std::memcpy(aligned, data, size);
-    load_all({aligned, size});
+    open_all({aligned, size});
     if (size >= sizeof(file_header)) {  // the same bytes with valid checksums
         file_header h;
         std::memcpy(&h, aligned, sizeof h);
         h.payload_checksum = checksum::of(aligned + sizeof h, size - sizeof h);
         h.header_checksum = checksum::of(&h, offsetof(file_header, header_checksum));
         std::memcpy(aligned, &h, sizeof h);
-        load_all({aligned, size});
+        open_all({aligned, size});
     }
+    std::FILE* out = std::fopen(view_path().c_str(), "wb");
+    if (out == nullptr || std::fwrite(aligned, 1, size, out) != size || std::fclose(out) != 0) std::abort();
+    open_all({aligned, size}, &view_path());
     return 0;
 }
