@@ -34,7 +34,8 @@ inline void check_output(const std::string& path) {
         VSPACE_THROW(io_error, "cannot write '", path, "': it is a folder (expected a file name)");
     const fs::path folder = p.has_parent_path() ? p.parent_path() : fs::path(".");
     if (!fs::is_directory(folder, ec))
-        VSPACE_THROW(io_error, "cannot write '", path, "': folder '", folder.string(), "' does not exist");
+        VSPACE_THROW(io_error, "cannot write '", path, "': folder '", folder.string(),
+                     "' does not exist (expected an existing folder)");
     if (::access(folder.c_str(), W_OK) != 0)
         VSPACE_THROW(io_error, "cannot write '", path, "': folder '", folder.string(), "' is not writable (",
                      std::strerror(errno), ")");

@@ -98,8 +98,8 @@ public:
                              v.rows(), ")");
         }
         if (static_cast<std::size_t>(k_) >= v.rows())
-            VSPACE_THROW(vspace::invalid_argument, "'", input_, "' has ", v.rows(), " rows: -k ", k_,
-                         " neighbours need at least k + 1 rows");
+            VSPACE_THROW(vspace::invalid_argument, "'", input_, "' has ", v.rows(),
+                         " rows (expected at least -k + 1 = ", k_ + 1, ")");
         cli::stopwatch watch;
         const auto k = static_cast<std::size_t>(k_);
         const bool exact = graph_ == "exact" || (graph_ == "auto" && v.rows() < exact_graph_below);

@@ -45,8 +45,10 @@ std::string float_hnsw_metric(const std::string& path) {
     if (h.magic != vspace::index_file_magic)
         VSPACE_THROW(vspace::format_error, "'", path, "' is not a vspace index file (bad magic; expected a file from "
                      "'vspace build')");
-    if (h.header_checksum != vspace::checksum::of(&h, offsetof(vspace::file_header, header_checksum)))
-        VSPACE_THROW(vspace::format_error, "'", path, "': header checksum mismatch (the file is corrupt)");
+    const auto sum = vspace::checksum::of(&h, offsetof(vspace::file_header, header_checksum));
+    if (h.header_checksum != sum)
+        VSPACE_THROW(vspace::format_error, "'", path, "': header checksum mismatch (expected ", h.header_checksum,
+                     ", got ", sum, ": the file is corrupt)");
     if (h.type != vspace::index_type::hnsw)
         VSPACE_THROW(vspace::format_error, "'", path, "' holds index type ", static_cast<int>(h.type),
                      " (expected an HNSW index, type ", static_cast<int>(vspace::index_type::hnsw), ")");

@@ -360,7 +360,7 @@ TYPED_TEST(matrix_test, subview_and_checked_row) {
         (void)s.checked_row(4);
         FAIL() << "expected invalid_argument";
     } catch (const invalid_argument& e) {
-        EXPECT_STREQ(e.what(), "matrix_view::row: index 4 out of range (rows = 4)");
+        EXPECT_STREQ(e.what(), "matrix_view::row: index 4 out of range (expected < 4)");
     }
     EXPECT_THROW((void)v.checked_row(10), invalid_argument);
     EXPECT_THROW((void)v.checked_row(size_max), invalid_argument);

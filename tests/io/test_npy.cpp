@@ -63,6 +63,17 @@ TEST(npy, reads_numpy_fortran_order_by_transposing) {
         for (std::size_t j = 0; j < 3; ++j) EXPECT_EQ(m(i, j), static_cast<float>(i * 3 + j));
 }
 
+TEST(npy, empty_fortran_order_arrays_with_huge_rows_read_at_once) {
+    // found by fuzzing: (0, 10^10) in Fortran order looped over 10^10 empty columns (and
+    // passed a null pointer to memcpy); an empty array holds nothing to convert
+    for (const char* type : {"<f4", ">f8", "|i1"}) {
+        const bytes file = npy(std::string("{'descr': '") + type + "', 'fortran_order': True, 'shape': (0, 10000000000), }", {});
+        const auto m = parse_npy<float>(span_of(file), "f.npy");
+        EXPECT_EQ(m.rows(), 0u);
+        EXPECT_EQ(m.dims(), 10000000000u);
+    }
+}
+
 TEST(npy, reads_half_floats_exactly) {
     // np.array([1.0, -2.0, 65504.0, 2**-24, 0.5], dtype='<f2'): a 1-D array is one vector
     const bytes file = npy("{'descr': '<f2', 'fortran_order': False, 'shape': (5,), }", from_hex("003c00c0ff7b01000038"));

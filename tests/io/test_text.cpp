@@ -107,7 +107,7 @@ TEST(vocabulary, finds_first_rows_and_survives_copies) {
     EXPECT_FALSE(v.find("w5000"));
     EXPECT_FALSE(v.find(""));
     EXPECT_FALSE(vocabulary().find("x"));
-    EXPECT_THROW_MSG(v.at("queen"), invalid_argument, "'queen' is not among the 5001 words");
+    EXPECT_THROW_MSG(v.at("queen"), invalid_argument, "'queen' is not in the vocabulary (expected one of its 5001 words)");
 }
 
 // ---- word vectors: text ---------------------------------------------------------------------

@@ -105,7 +105,7 @@ private:
         detail::validate(options_, data.rows(), "kmeans::fit");
         if (data.dims() == 0) VSPACE_THROW(invalid_argument, "kmeans::fit: data has 0 dims (expected >= 1)");
         if (data.rows() > std::numeric_limits<std::uint32_t>::max())
-            VSPACE_THROW(invalid_argument, "kmeans::fit: ", data.rows(), " rows exceed the 2^32 - 1 supported");
+            VSPACE_THROW(invalid_argument, "kmeans::fit: ", data.rows(), " rows (expected at most 2^32 - 1)");
         detail::check_finite(data, "kmeans::fit");
         matrix<T> unit;
         matrix_view<T> x = data;

@@ -83,7 +83,7 @@ std::vector<V> select(std::span<const V> values, std::span<const std::size_t> ro
     out.reserve(rows.size());
     for (auto r : rows) {
         if (r >= values.size())
-            VSPACE_THROW(invalid_argument, "select: row ", r, " out of range (size ", values.size(), ")");
+            VSPACE_THROW(invalid_argument, "select: row ", r, " out of range (expected < ", values.size(), ")");
         out.push_back(values[r]);
     }
     return out;

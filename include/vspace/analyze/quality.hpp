@@ -219,7 +219,7 @@ matrix<T> take_rows(matrix_view<T> v, std::span<const std::uint32_t> rows) {
     matrix<T> out(rows.size(), v.dims());
     for (std::size_t r = 0; r < rows.size(); ++r) {
         if (rows[r] >= v.rows())
-            VSPACE_THROW(invalid_argument, "take_rows: row ", rows[r], " out of range (rows = ", v.rows(), ")");
+            VSPACE_THROW(invalid_argument, "take_rows: row ", rows[r], " out of range (expected < ", v.rows(), ")");
         std::memcpy(out.row_data(r), v.row_data(rows[r]), v.words() * sizeof(storage_t<T>));
     }
     return out;

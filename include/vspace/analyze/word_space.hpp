@@ -72,8 +72,8 @@ public:
     /// case). Throws invalid_argument naming the word when neither is present.
     std::size_t row(std::string_view word) const {
         if (const auto r = find(word)) return *r;
-        VSPACE_THROW(invalid_argument, "word_space: '", word, "' is not in the vocabulary (", vocab_.size(),
-                     " words)");
+        VSPACE_THROW(invalid_argument, "word_space::row: '", word, "' is not in the vocabulary (expected one of its ",
+                     vocab_.size(), " words)");
     }
 
     /// Like `row`, but returns nothing when the word is absent.

@@ -30,9 +30,10 @@ namespace detail {
 inline void advise_huge_pages([[maybe_unused]] void* p, [[maybe_unused]] std::size_t bytes) noexcept {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
     if (bytes < (std::size_t{4} << 20)) return;
-    const auto begin = (reinterpret_cast<std::uintptr_t>(p) + 4095) & ~std::uintptr_t{4095};
-    const auto end = (reinterpret_cast<std::uintptr_t>(p) + bytes) & ~std::uintptr_t{4095};
-    ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+    // the whole 4 KiB pages inside [p, p + bytes), by offsets (no integer-to-pointer casts)
+    const std::size_t misalign = reinterpret_cast<std::uintptr_t>(p) & 4095;
+    const std::size_t skip = misalign == 0 ? 0 : 4096 - misalign;
+    ::madvise(static_cast<char*>(p) + skip, (bytes - skip) & ~std::size_t{4095}, MADV_HUGEPAGE);
 #endif
 }
 
@@ -131,7 +132,8 @@ public:
         if (rows <= capacity_) return;
         if (stride_ != 0 && rows > std::numeric_limits<std::size_t>::max() / sizeof(storage_type) / stride_)
             VSPACE_THROW(invalid_argument, "matrix::reserve: ", rows, " rows of ", dims_,
-                         " dims overflow the address space");
+                         " dims overflow the address space (expected at most ",
+                         std::numeric_limits<std::size_t>::max() / sizeof(storage_type) / stride_, " rows)");
         const std::size_t bytes = std::max<std::size_t>(rows * stride_ * sizeof(storage_type), alignment);
         buffer fresh(static_cast<storage_type*>(::operator new(bytes, std::align_val_t{alignment})));
         detail::advise_huge_pages(fresh.get(), bytes);

@@ -44,7 +44,7 @@ public:
     /// Row i, throwing invalid_argument when i is out of range.
     vspace::row<T> checked_row(std::size_t i) const {
         if (i >= rows_)
-            VSPACE_THROW(invalid_argument, "matrix_view::row: index ", i, " out of range (rows = ",
+            VSPACE_THROW(invalid_argument, "matrix_view::row: index ", i, " out of range (expected < ",
                          rows_, ")");
         return row(i);
     }

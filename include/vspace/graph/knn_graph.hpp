@@ -42,7 +42,7 @@ inline void check_graph_size(std::size_t n, std::size_t k, const char* where) {
         VSPACE_THROW(invalid_argument, where, ": ", n, " points cannot have k = ", k,
                      " neighbours each (expected n >= k + 1)");
     if (n > std::numeric_limits<std::uint32_t>::max())
-        VSPACE_THROW(invalid_argument, where, ": ", n, " points exceed the 2^32 - 1 the graph can hold");
+        VSPACE_THROW(invalid_argument, where, ": ", n, " points (expected at most 2^32 - 1: graph ids are 32-bit)");
 }
 
 /// Keeps k neighbours of point i out of k + 1 search results: drops i itself, or the last

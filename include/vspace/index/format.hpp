@@ -59,6 +59,7 @@ inline constexpr std::size_t file_alignment = 64;
 class checksum {
 public:
     void update(const void* data, std::size_t n) noexcept {
+        if (n == 0) return;  // an empty section may be a null pointer, and memcpy from null is UB
         const auto* p = static_cast<const unsigned char*>(data);
         total_ += n;
         if (buffered_ > 0) {
@@ -104,7 +105,7 @@ private:
         return z ^ (z >> 32);
     }
     static void round(std::uint64_t* lanes, const unsigned char* p) noexcept {
-        for (int i = 0; i < 4; ++i) {
+        for (std::size_t i = 0; i < 4; ++i) {
             std::uint64_t w;
             std::memcpy(&w, p + 8 * i, 8);
             lanes[i] = std::rotl(lanes[i] ^ (w * k1), 27) * k2;
@@ -162,11 +163,15 @@ inline file_header check_index_file(std::span<const std::byte> file, index_type 
         VSPACE_THROW(format_error, where, ": file of ", file.size(), " bytes is too short for an index header (expected >= ",
                      sizeof h, ")");
     if (reinterpret_cast<std::uintptr_t>(file.data()) % file_alignment != 0)
-        VSPACE_THROW(invalid_argument, where, ": index bytes must be 64-byte aligned");
+        VSPACE_THROW(invalid_argument, where, ": index bytes start ",
+                     reinterpret_cast<std::uintptr_t>(file.data()) % file_alignment,
+                     " bytes past a 64-byte boundary (expected 64-byte alignment)");
     std::memcpy(&h, file.data(), sizeof h);
-    if (h.magic != index_file_magic) VSPACE_THROW(format_error, where, ": not a vspace index file (bad magic)");
-    if (h.header_checksum != checksum::of(&h, offsetof(file_header, header_checksum)))
-        VSPACE_THROW(format_error, where, ": header checksum mismatch (the file is corrupt)");
+    if (h.magic != index_file_magic)
+        VSPACE_THROW(format_error, where, ": not a vspace index file (bad magic; expected a file written by save)");
+    if (const auto sum = checksum::of(&h, offsetof(file_header, header_checksum)); h.header_checksum != sum)
+        VSPACE_THROW(format_error, where, ": header checksum mismatch (expected ", h.header_checksum, ", got ", sum,
+                     ": the file is corrupt)");
     if (h.type != type)
         VSPACE_THROW(format_error, where, ": file holds index type ", static_cast<int>(h.type), " (expected ",
                      static_cast<int>(type), ")");
@@ -181,8 +186,9 @@ inline file_header check_index_file(std::span<const std::byte> file, index_type 
     if (h.payload_bytes != file.size() - sizeof h)
         VSPACE_THROW(format_error, where, ": payload of ", file.size() - sizeof h, " bytes (expected ", h.payload_bytes,
                      "; the file is truncated or has trailing bytes)");
-    if (checksum::of(file.data() + sizeof h, h.payload_bytes) != h.payload_checksum)
-        VSPACE_THROW(format_error, where, ": payload checksum mismatch (the file is corrupt)");
+    if (const auto sum = checksum::of(file.data() + sizeof h, h.payload_bytes); sum != h.payload_checksum)
+        VSPACE_THROW(format_error, where, ": payload checksum mismatch (expected ", h.payload_checksum, ", got ", sum,
+                     ": the file is corrupt)");
     return h;
 }
 
@@ -196,8 +202,8 @@ public:
     template <class W>
     const W* take(std::uint64_t count, const char* what) {
         if (count > rest_.size() / sizeof(W))
-            VSPACE_THROW(format_error, where_, ": section '", what, "' needs ", count, " x ", sizeof(W),
-                         " bytes but only ", rest_.size(), " remain (the file is truncated or corrupt)");
+            VSPACE_THROW(format_error, where_, ": section '", what, "' runs past the end (expected ", count, " x ",
+                         sizeof(W), " bytes, got ", rest_.size(), ": the file is truncated or corrupt)");
         const std::size_t bytes = static_cast<std::size_t>(count) * sizeof(W);
         const auto* p = reinterpret_cast<const W*>(rest_.data());
         rest_ = rest_.subspan(std::min(rest_.size(), padded_section(bytes)));

@@ -112,15 +112,16 @@ public:
         std::lock_guard write(sync_->write);
         const std::uint32_t first = graph_.size();
         if (rows.rows() > graph_type::max_nodes - first)
-            VSPACE_THROW(invalid_argument, "hnsw_index::add: ", first, " + ", rows.rows(), " rows exceed the ",
-                         graph_type::max_nodes, " an index can hold");
+            VSPACE_THROW(invalid_argument, "hnsw_index::add: ", first, " + ", rows.rows(), " rows (expected at most ",
+                         graph_type::max_nodes, " in one index)");
         const auto count = static_cast<std::uint32_t>(rows.rows());
         const std::int64_t id0 = graph_.next_id();
         std::vector<std::uint8_t> levels(count);
         std::size_t upper = graph_.upper_lists();
         for (std::uint32_t i = 0; i < count; ++i) upper += levels[i] = level_for(id0 + i);
         if (upper > std::numeric_limits<std::uint32_t>::max())
-            VSPACE_THROW(invalid_argument, "hnsw_index::add: the upper layers would exceed 2^32 lists");
+            VSPACE_THROW(invalid_argument, "hnsw_index::add: the upper layers would need ", upper,
+                         " lists (expected at most 2^32 - 1)");
         grow(std::size_t{first} + count, upper, static_cast<std::size_t>(id0) + count);
         data_.resize((std::size_t{first} + count) * stride_);  // within capacity: nothing moves
         for (std::uint32_t i = 0; i < count; ++i) {
@@ -137,7 +138,8 @@ public:
         std::lock_guard write(sync_->write);
         const std::uint32_t slot = graph_.slot_of(id);
         if (slot == none || graph_.removed(slot))
-            VSPACE_THROW(invalid_argument, "hnsw_index::remove: id ", id, " is not in the index");
+            VSPACE_THROW(invalid_argument, "hnsw_index::remove: id ", id, " is not in the index (expected one of its ",
+                         size(), " ids)");
         graph_.mark_removed(slot);
     }
 
@@ -198,7 +200,8 @@ public:
         detail::shared_hold hold(sync_->gate);
         const std::uint32_t slot = graph_.slot_of(id);
         if (slot == none || slot >= graph_.size() || graph_.removed(slot))
-            VSPACE_THROW(invalid_argument, "hnsw_index::search_by_id: id ", id, " is not in the index");
+            VSPACE_THROW(invalid_argument, "hnsw_index::search_by_id: id ", id,
+                         " is not in the index (expected one of its ", size(), " ids)");
         lease s(*this);
         search_options o = options;
         o.ef = std::max(options.ef == 0 ? default_ef : options.ef, k + 1);
@@ -224,7 +227,8 @@ public:
     row<T> vector(std::int64_t id) const {
         const std::uint32_t slot = graph_.slot_of(id);
         if (slot == none || graph_.removed(slot))
-            VSPACE_THROW(invalid_argument, "hnsw_index::vector: id ", id, " is not in the index");
+            VSPACE_THROW(invalid_argument, "hnsw_index::vector: id ", id, " is not in the index (expected one of its ",
+                         size(), " ids)");
         return {vec(slot), words_};
     }
 
@@ -263,7 +267,8 @@ public:
     static hnsw_index view(const std::filesystem::path& path, Metric metric = Metric{}) {
         mapped_file file(path, "hnsw_index::view");
         if (reinterpret_cast<std::uintptr_t>(file.bytes().data()) % file_alignment != 0)
-            VSPACE_THROW(io_error, "hnsw_index::view: '", path.string(), "' cannot be memory-mapped (use load)");
+            VSPACE_THROW(io_error, "hnsw_index::view: '", path.string(),
+                         "' cannot be mapped 64-byte aligned (expected a regular file; use load)");
         const auto bytes = file.bytes();
         return open(bytes, std::move(metric), 0, &file, path.string());
     }

@@ -76,7 +76,8 @@ public:
         : quantizer_(std::move(quantizer)), inner_(std::move(inner)), options_(options), metric_(std::move(metric)),
           data_(0, quantizer_.dims()) {
         constexpr const char* where = "rescored_index";
-        if (quantizer_.dims() == 0) VSPACE_THROW(invalid_argument, where, ": the quantizer is empty (not fitted)");
+        if (quantizer_.dims() == 0)
+            VSPACE_THROW(invalid_argument, where, ": the quantizer is empty (call fit or load first)");
         if (inner_.dims() != quantizer_.dims())
             VSPACE_THROW(invalid_argument, where, ": inner index has ", inner_.dims(), " dims (expected ",
                          quantizer_.dims(), ", the quantizer's)");

@@ -163,7 +163,7 @@ std::size_t convert_from(const std::byte* src, bool big, Dst* out, std::size_t c
                 for (std::size_t i = 0; i < count; ++i)
                     if (std::to_integer<unsigned>(src[i]) > 1) return i;
             }
-            std::memcpy(out, src, count * sizeof(S));
+            if (count != 0) std::memcpy(out, src, count * sizeof(S));  // out may be null when empty
             return npos;
         }
     }

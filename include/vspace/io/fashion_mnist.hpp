@@ -53,7 +53,7 @@ inline fashion_mnist_data load_fashion_mnist(const std::filesystem::path& folder
         if (!std::filesystem::exists(paths[f])) paths[f] = folder / stems[f];
         if (!std::filesystem::exists(paths[f]))
             VSPACE_THROW(io_error, function, ": '", (folder / stems[f]).string(),
-                         "(.gz)' not found (apt-get install dataset-fashion-mnist, or pass its folder)");
+                         "(.gz)' not found (expected dataset-fashion-mnist: apt-get install it, or pass its folder)");
     }
     const std::size_t counts[2] = {fashion_mnist_data::n_train, fashion_mnist_data::n_test};
     const std::size_t pixels = fashion_mnist_data::side * fashion_mnist_data::side;

@@ -82,7 +82,7 @@ inline idx_header idx_parse_prefix(std::span<const std::byte> b, std::string_vie
     if (ndim == 0 || ndim > idx_max_dims)
         format_fail(idx_function, name, "the header claims ", ndim, " dimensions (expected 1 to ", idx_max_dims, ")");
     if (b.size() < 4 + 4 * ndim) format_fail(idx_function, name, "the file ends inside the header");
-    for (unsigned k = 0; k < ndim; ++k) {
+    for (std::size_t k = 0; k < ndim; ++k) {
         const std::uint32_t d = load_be<std::uint32_t>(b.data() + 4 + 4 * k);
         if (d == 0) format_fail(idx_function, name, "dimension ", k, " is 0 (expected at least 1)");
         h.shape.push_back(d);

@@ -104,7 +104,7 @@ public:
                 once(have_shape, key);
                 shape(h.shape);
             } else {
-                fail("unexpected key '", key, "' in the header (expected 'descr', 'fortran_order', 'shape')");
+                fail("unexpected key '", clipped(key), "' in the header (expected 'descr', 'fortran_order', 'shape')");
             }
             skip_space();
             if (peek() == ',') {
@@ -134,6 +134,11 @@ private:
         if (c == '\0') return "end of header";
         if (c >= 0x20 && c < 0x7f) return message("'", c, "'");
         return message("byte ", static_cast<unsigned>(static_cast<unsigned char>(c)));
+    }
+
+    /// A header string as messages show it: a hostile header can hold a 64 KiB key.
+    static std::string clipped(std::string_view s) {
+        return s.size() <= 40 ? std::string(s) : message(s.substr(0, 40), "... (", s.size(), " bytes)");
     }
 
     char peek() const noexcept { return pos_ < text_.size() ? text_[pos_] : '\0'; }
@@ -198,7 +203,7 @@ private:
                 return;
             }
         }
-        fail("unsupported dtype '", d, "' (expected f2, f4, f8, i1, u1, i2, u2, i4, u4, i8, u8 or b1 with byte order "
+        fail("unsupported dtype '", clipped(d), "' (expected f2, f4, f8, i1, u1, i2, u2, i4, u4, i8, u8 or b1 with byte order "
              "'<', '>' or '|')");
     }
 
@@ -214,7 +219,7 @@ private:
             if (start == pos_) fail("expected a dimension size at header offset ", pos_, ", got ", shown(peek()));
             std::size_t v = 0;
             if (std::from_chars(text_.data() + start, text_.data() + pos_, v).ec != std::errc{})
-                fail("dimension size '", text_.substr(start, pos_ - start), "' is too large");
+                fail("dimension size '", clipped(text_.substr(start, pos_ - start)), "' is too large");
             out.push_back(v);
             if (peek() == 'L') ++pos_;  // Python 2 long suffix
             skip_space();
@@ -303,6 +308,7 @@ void npy_convert(const npy_header& h, std::span<const std::byte> file, std::stri
                  std::size_t stride) {
     check_convertible<Dst>(h.type, "read_npy", name);
     const std::size_t rows = h.rows(), cols = h.cols(), es = element_size(h.type);
+    if (rows == 0) return;  // else a Fortran-order (0, 10^10) would loop over its empty columns
     const std::byte* data = file.data() + h.data_offset;
     auto out_of_range = [&](std::size_t i, std::size_t j, const std::byte* at) {
         if (h.type == element_type::boolean)

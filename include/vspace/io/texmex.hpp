@@ -77,7 +77,8 @@ template <class RowFn>
 void write_texmex(const std::filesystem::path& path, std::string_view function, element_type t, std::size_t rows,
                   std::size_t dims, RowFn&& row) {
     if (rows == 0)
-        VSPACE_THROW(invalid_argument, function, ": no vectors to save (the format cannot store the dims of an empty set)");
+        VSPACE_THROW(invalid_argument, function,
+                     ": no vectors to save (expected at least one: the format cannot store the dims of an empty set)");
     if (dims == 0 || dims > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()))
         VSPACE_THROW(invalid_argument, function, ": vectors of ", dims, " dims cannot be saved (expected 1 to 2^31 - 1)");
     atomic_file file(path);

@@ -60,7 +60,8 @@ public:
     /// The first row holding `word`; throws invalid_argument when it is absent.
     std::size_t at(std::string_view word) const {
         if (const auto row = find(word)) return *row;
-        VSPACE_THROW(invalid_argument, "vocabulary: '", word, "' is not among the ", words_.size(), " words");
+        VSPACE_THROW(invalid_argument, "vocabulary::at: '", word, "' is not in the vocabulary (expected one of its ",
+                     words_.size(), " words)");
     }
 
 private:

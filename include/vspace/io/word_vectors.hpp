@@ -350,7 +350,8 @@ namespace detail {
 inline void check_words(std::span<const std::string> words, matrix_view<float> v, std::string_view function) {
     if (words.size() != v.rows())
         VSPACE_THROW(shape_error, function, ": ", words.size(), " words for ", v.rows(), " vectors (expected one each)");
-    if (v.dims() == 0) VSPACE_THROW(invalid_argument, function, ": vectors of 0 dims cannot be saved");
+    if (v.dims() == 0)
+        VSPACE_THROW(invalid_argument, function, ": vectors of 0 dims cannot be saved (expected at least 1)");
     for (std::size_t i = 0; i < words.size(); ++i)
         if (words[i].empty() || words[i].find_first_of(" \t\r\n") != std::string::npos)
             VSPACE_THROW(invalid_argument, function, ": word ", i, " ('", words[i],

@@ -256,7 +256,7 @@ inline float auto_alpha(std::size_t n) {
 /// range; sizes and opacity in range. `where` names the caller in messages.
 inline void validate(const map_data& d, const map_options& o, std::string_view where) {
     const std::size_t n = d.size();
-    if (n < 2) VSPACE_THROW(invalid_argument, where, ": a map needs at least 2 points (got ", n, ")");
+    if (n < 2) VSPACE_THROW(invalid_argument, where, ": ", n, " points (expected at least 2 for a map)");
     if (n > std::numeric_limits<std::uint32_t>::max())
         VSPACE_THROW(invalid_argument, where, ": ", n, " points (expected at most 2^32 - 1)");
     if (d.coords.dims() != 2)

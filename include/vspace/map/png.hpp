@@ -63,8 +63,10 @@ inline std::vector<std::uint8_t> encode_png(const image& img, int level = 6) {
     }
     uLongf packed_size = ::compressBound(static_cast<uLong>(raw.size()));
     std::vector<std::uint8_t> packed(packed_size);
-    if (::compress2(packed.data(), &packed_size, raw.data(), static_cast<uLong>(raw.size()), level) != Z_OK)
-        VSPACE_THROW(error, "encode_png: zlib failed to compress ", raw.size(), " bytes");
+    if (const int rc = ::compress2(packed.data(), &packed_size, raw.data(), static_cast<uLong>(raw.size()), level);
+        rc != Z_OK)
+        VSPACE_THROW(error, "encode_png: zlib failed to compress ", raw.size(), " bytes (expected Z_OK, got code ", rc,
+                     ")");
 
     std::vector<std::uint8_t> png = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     std::vector<std::uint8_t> header;

@@ -135,7 +135,8 @@ public:
 
     /// Saves thresholds and levels (atomically; see quantize/file.hpp). Throws io_error.
     void save(const std::filesystem::path& path) const {
-        if (dims() == 0) VSPACE_THROW(invalid_argument, "binary_quantizer::save: the quantizer is empty (not fitted)");
+        if (dims() == 0)
+            VSPACE_THROW(invalid_argument, "binary_quantizer::save: the quantizer is empty (call fit or load first)");
         detail::write_quantizer_file(path, {detail::quantizer_kind::binary, static_cast<std::uint8_t>(kind_), dims(),
                                             {threshold_, low_, high_}});
     }
@@ -145,7 +146,9 @@ public:
     static binary_quantizer load(const std::filesystem::path& path) {
         constexpr const char* where = "binary_quantizer::load";
         auto f = detail::read_quantizer_file(path, detail::quantizer_kind::binary, 3, where);
-        if (f.mode > 2) VSPACE_THROW(format_error, where, ": '", path.string(), "': unknown threshold kind ", int{f.mode});
+        if (f.mode > 2)
+            VSPACE_THROW(format_error, where, ": '", path.string(), "': unknown threshold kind ", int{f.mode},
+                         " (expected 0, 1 or 2: mean, zero, median)");
         for (const auto& a : f.arrays)
             for (float x : a)
                 if (!std::isfinite(x))
@@ -160,7 +163,7 @@ private:
         : kind_(kind), threshold_(std::move(t)), low_(std::move(low)), high_(std::move(high)) {}
 
     void check(std::size_t got, const char* where) const {
-        if (dims() == 0) VSPACE_THROW(invalid_argument, where, ": the quantizer is empty (not fitted)");
+        if (dims() == 0) VSPACE_THROW(invalid_argument, where, ": the quantizer is empty (call fit or load first)");
         detail::check_dims(got, dims(), where, "data");
     }
 

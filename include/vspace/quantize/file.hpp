@@ -120,9 +120,10 @@ inline quantizer_file read_quantizer_file(const std::filesystem::path& path, qua
     if (count != arrays) fail("holds ", count, " arrays (expected ", arrays, ")");
     if (dims == 0) fail("dims = 0 (expected >= 1)");
 
-    if (std::fseek(file, 0, SEEK_END) != 0) VSPACE_THROW(io_error, where, ": cannot seek '", name, "'");
+    if (std::fseek(file, 0, SEEK_END) != 0)
+        VSPACE_THROW(io_error, where, ": cannot seek '", name, "': ", std::strerror(errno));
     const long end = std::ftell(file);
-    if (end < 0) VSPACE_THROW(io_error, where, ": cannot size '", name, "'");
+    if (end < 0) VSPACE_THROW(io_error, where, ": cannot size '", name, "': ", std::strerror(errno));
     const auto payload_bytes = static_cast<std::uint64_t>(end) - quantizer_header_bytes;
     // checked before any allocation: dims comes from the file
     if (dims > payload_bytes / 4 / arrays || dims * arrays * 4 != payload_bytes)
@@ -131,7 +132,7 @@ inline quantizer_file read_quantizer_file(const std::filesystem::path& path, qua
     std::vector<unsigned char> payload(payload_bytes);
     if (std::fseek(file, static_cast<long>(quantizer_header_bytes), SEEK_SET) != 0 ||
         std::fread(payload.data(), 1, payload.size(), file) != payload.size())
-        VSPACE_THROW(io_error, where, ": cannot read '", name, "'");
+        VSPACE_THROW(io_error, where, ": cannot read '", name, "' (expected ", payload.size(), " bytes of payload)");
     if (fnv1a(payload.data(), payload.size()) != get_u64(header + 32)) fail("payload checksum mismatch (corrupt file)");
 
     quantizer_file f{kind, header[13], static_cast<std::size_t>(dims), {}};

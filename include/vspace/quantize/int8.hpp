@@ -167,7 +167,8 @@ public:
 
     /// Saves mode, scales and offsets (atomically; see quantize/file.hpp). Throws io_error.
     void save(const std::filesystem::path& path) const {
-        if (dims() == 0) VSPACE_THROW(invalid_argument, "int8_quantizer::save: the quantizer is empty (not fitted)");
+        if (dims() == 0)
+            VSPACE_THROW(invalid_argument, "int8_quantizer::save: the quantizer is empty (call fit or load first)");
         detail::write_quantizer_file(path, {detail::quantizer_kind::int8, static_cast<std::uint8_t>(mode_), dims(),
                                             {scale_, offset_}});
     }
@@ -177,7 +178,9 @@ public:
     static int8_quantizer load(const std::filesystem::path& path) {
         constexpr const char* where = "int8_quantizer::load";
         auto f = detail::read_quantizer_file(path, detail::quantizer_kind::int8, 2, where);
-        if (f.mode > 2) VSPACE_THROW(format_error, where, ": '", path.string(), "': unknown mode ", int{f.mode});
+        if (f.mode > 2)
+            VSPACE_THROW(format_error, where, ": '", path.string(), "': unknown mode ", int{f.mode},
+                         " (expected 0, 1 or 2: per_dimension, symmetric, uniform)");
         for (std::size_t j = 0; j < f.dims; ++j)
             if (!(f.arrays[0][j] > 0 && std::isfinite(f.arrays[0][j]) && std::isfinite(f.arrays[1][j])))
                 VSPACE_THROW(format_error, where, ": '", path.string(), "': dimension ", j, " has scale ",
@@ -190,7 +193,7 @@ private:
         : mode_(mode), scale_(std::move(scale)), offset_(std::move(offset)) {}
 
     void check(std::size_t got, const char* where) const {
-        if (dims() == 0) VSPACE_THROW(invalid_argument, where, ": the quantizer is empty (not fitted)");
+        if (dims() == 0) VSPACE_THROW(invalid_argument, where, ": the quantizer is empty (call fit or load first)");
         detail::check_dims(got, dims(), where, "data");
     }
 

@@ -86,7 +86,7 @@ constexpr std::size_t block_scratch_bytes(std::size_t n_queries, std::size_t n, 
     const std::size_t lanes = (n_queries + 63) / 64 * 64;
     const std::size_t padded = (block_padded(n, element_size) + 63) / 64 * 64;
     const std::size_t panel_element = element_size == 1 ? 1 : 8;  // int8 packs bytes, others at most 8
-    return lanes * padded * panel_element + lanes * 8 + 16 * padded * element_size + 4 * 64;
+    return lanes * padded * panel_element + lanes * 8 + 16 * padded * element_size + std::size_t{4} * 64;
 }
 
 template <class P>

@@ -53,8 +53,8 @@ inline const kernel_tables& tables_for(level l) {
     }
     if (l != compiled_level())
         VSPACE_THROW(invalid_argument, "simd::tables_for: level ", level_name(l),
-                     " is not compiled in (header-only mode has serial and ",
-                     level_name(compiled_level()), "; link vspace::simd for run-time dispatch)");
+                     " is not compiled in (expected serial or ",
+                     level_name(compiled_level()), " in header-only mode; link vspace::simd for run-time dispatch)");
     static const kernel_tables t = make_tables<detail::header_only_arch>(compiled_level());
     return t;
 }

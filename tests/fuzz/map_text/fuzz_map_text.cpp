@@ -9,9 +9,10 @@
 //     harmless map, or another number of '<' at all (user text only ever travels escaped);
 //   - the SVG has any "<script";
 //   - replacing every '<' of the input by a character it lacks changes the number of '<' in
-//     either document (same layout, so only unescaped user text could change it);
-//   - an input line containing '<' appears verbatim in a document that would not hold it
-//     without the user's '<' (i.e. not as part of the template).
+//     either document (same layout, so only unescaped user text could change it).
+// (An earlier check, "no input line holding '<' appears verbatim", gave false alarms on the
+// device campaign: the escaped text of one line followed by the template's "</text>" can
+// spell another input line, e.g. "t;/script&gt;</text>". The counts above catch any raw '<'.)
 //
 //   cmake -S . -B build/fuzz -DCMAKE_CXX_COMPILER=clang++ -DVSPACE_BUILD_FUZZ=ON
 //   cmake --build build/fuzz --target fuzz_map_text
@@ -116,10 +117,5 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (std::string& l : plain) std::replace(l.begin(), l.end(), '<', spare_candidates[spare]);
     const documents reference = render(plain);
     require(count(doc.html, "<") == count(reference.html, "<") && count(doc.svg, "<") == count(reference.svg, "<"));
-    for (const std::string& l : lines)
-        if (l.find('<') != std::string::npos) {
-            require(doc.html.find(l) == std::string::npos || reference.html.find(l) != std::string::npos);
-            require(doc.svg.find(l) == std::string::npos || reference.svg.find(l) != std::string::npos);
-        }
     return 0;
 }

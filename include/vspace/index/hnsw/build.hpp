@@ -122,10 +122,10 @@ insert_outcome insert_nodes(hnsw_graph& g, std::uint32_t first, std::uint32_t la
                 }
             }
             sync.arrive_and_wait();
-            const bool stop = done;
+            if (done) return;  // no second barrier: every worker saw the same `done`
             constexpr std::size_t chunk = 16;  // groups per grab: they are small
             const std::size_t n_groups = groups.empty() ? 0 : groups.size() - 1;
-            while (!stop) {
+            for (;;) {
                 const std::size_t c = next.fetch_add(chunk, std::memory_order_relaxed);
                 if (c >= n_groups) break;
                 for (std::size_t gi = c; gi < std::min(c + chunk, n_groups); ++gi) {
@@ -139,7 +139,6 @@ insert_outcome insert_nodes(hnsw_graph& g, std::uint32_t first, std::uint32_t la
                     }
                 }
             }
-            if (stop) return;  // no second barrier: every worker saw the same `done`
             sync.arrive_and_wait();
             if (done) return;
         }

@@ -206,7 +206,8 @@ public:
     void rebuild(std::uint32_t count, std::uint32_t entry_node, const char* where) {
         if (levels_.size() != count || flags_.size() != count || labels_.size() != count ||
             links0_.size() != std::size_t{count} * (1 + m0_))
-            VSPACE_THROW(format_error, where, ": node arrays disagree on the node count ", count);
+            VSPACE_THROW(format_error, where, ": node arrays disagree on the node count (expected ", count,
+                         " entries each)");
         upper_at_.resize(0);
         upper_at_.resize(count, 0);
         std::size_t lists = 0, removed = 0;
@@ -216,11 +217,13 @@ public:
                 VSPACE_THROW(format_error, where, ": node ", i, " has level ", unsigned{levels_[i]},
                              " (expected <= ", max_level, ")");
             if ((flags_[i] & ~removed_flag) != 0)
-                VSPACE_THROW(format_error, where, ": node ", i, " has unknown flags ", unsigned{flags_[i]});
+                VSPACE_THROW(format_error, where, ": node ", i, " has unknown flags ", unsigned{flags_[i]},
+                             " (expected 0 or ", unsigned{removed_flag}, ")");
             upper_at_[i] = static_cast<std::uint32_t>(lists);
             lists += levels_[i];
             if (lists > std::numeric_limits<std::uint32_t>::max())
-                VSPACE_THROW(format_error, where, ": more than 2^32 upper-level lists");
+                VSPACE_THROW(format_error, where, ": upper-level lists overflow at node ", i,
+                             " (expected at most 2^32 - 1)");
             removed += flags_[i] & removed_flag;
             top = std::max<unsigned>(top, levels_[i]);
         }
@@ -239,14 +242,16 @@ public:
                                      " (expected another node of level >= ", l, " below ", count, ")");
             }
         if (count > 0 && (entry_node >= count || levels_[entry_node] != top))
-            VSPACE_THROW(format_error, where, ": entry point ", entry_node, " is not a node of the top level ", top);
+            VSPACE_THROW(format_error, where, ": entry point ", entry_node, " (expected a node of the top level ", top,
+                         " below ", count, ")");
         // the id map and the labels must be inverse bijections
         std::size_t mapped = 0;
         for (std::size_t id = 0; id < slot_of_.size(); ++id) {
             const std::uint32_t s = slot_of_[id];
             if (s == none) continue;
             if (s >= count || labels_[s] != static_cast<std::int64_t>(id))
-                VSPACE_THROW(format_error, where, ": id ", id, " maps to slot ", s, " which does not hold it");
+                VSPACE_THROW(format_error, where, ": id ", id, " maps to slot ", s, " (expected a slot below ", count,
+                             " that holds it)");
             ++mapped;
         }
         if (mapped != count)

@@ -63,12 +63,13 @@ hnsw_index<Metric, T> hnsw_index<Metric, T>::open(std::span<const std::byte> byt
     if (p.ef_construction == 0 || p.ef_construction > (std::uint64_t{1} << 31))
         VSPACE_THROW(format_error, where, ": ef_construction = ", p.ef_construction, " (expected 1 to 2^31)");
     if (p.count != h.count || p.count > graph_type::max_nodes)
-        VSPACE_THROW(format_error, where, ": count = ", p.count, " (header says ", h.count, "; at most ",
+        VSPACE_THROW(format_error, where, ": count = ", p.count, " (expected the header's ", h.count, ", at most ",
                      graph_type::max_nodes, ")");
     if (p.stride != matrix<T>::padded_words(h.dims))
         VSPACE_THROW(format_error, where, ": row stride ", p.stride, " (expected ", matrix<T>::padded_words(h.dims),
                      " for ", h.dims, " dims)");
-    if (p.next_id < p.count) VSPACE_THROW(format_error, where, ": next id ", p.next_id, " < count ", p.count);
+    if (p.next_id < p.count)
+        VSPACE_THROW(format_error, where, ": next id ", p.next_id, " (expected >= count ", p.count, ")");
     if (p.count > 0 ? p.entry >= p.count : p.entry != none)
         VSPACE_THROW(format_error, where, ": entry node ", p.entry, " (expected < ", p.count, ")");
     const auto count = static_cast<std::uint32_t>(p.count);
@@ -85,7 +86,8 @@ hnsw_index<Metric, T> hnsw_index<Metric, T>::open(std::span<const std::byte> byt
         for (std::uint32_t i = 0; i < count; ++i)
             for (std::size_t j = 0; j < h.dims; ++j)
                 if (!std::isfinite(vectors[std::size_t{i} * p.stride + j]))
-                    VSPACE_THROW(format_error, where, ": vector ", i, " holds a non-finite value at dim ", j);
+                    VSPACE_THROW(format_error, where, ": vector ", i, " holds ", vectors[std::size_t{i} * p.stride + j],
+                                 " at dim ", j, " (expected finite values)");
 
     hnsw_index index(static_cast<std::size_t>(h.dims),
                      {.m = static_cast<std::size_t>(p.m), .ef_construction = static_cast<std::size_t>(p.ef_construction),

@@ -171,7 +171,9 @@ matrix_view<float> tsne<Metric, T, Index>::run::embedding() const noexcept {
 template <class Metric, class T, class Index>
     requires metric<Metric, T> && knn_index<Index>
 double tsne<Metric, T, Index>::run::kl_divergence() {
-    if (!optimizer_) VSPACE_THROW(invalid_argument, "tsne::run::kl_divergence: the run was moved from");
+    if (!optimizer_)
+        VSPACE_THROW(invalid_argument,
+                     "tsne::run::kl_divergence: the run was moved from (use the run it was moved to)");
     return optimizer_->done() ? optimizer_->final_kl() : optimizer_->kl_divergence();
 }
 

@@ -285,7 +285,8 @@ template <class Metric, class T, class Index>
     requires metric<Metric, T> && knn_index<Index> && std::same_as<typename Index::value_type, T>
 auto umap<Metric, T, Index>::stepper::model() const -> umap& {
     if (model_->generation_ != generation_)
-        VSPACE_THROW(invalid_argument, "umap::stepper: stale (the model was started again since)");
+        VSPACE_THROW(invalid_argument,
+                     "umap::stepper: stale (the model was started again since; use the stepper start returned)");
     return *model_;
 }
 
@@ -354,7 +355,9 @@ matrix<float> umap<Metric, T, Index>::transform(matrix_view<T> queries) const {
     for (std::size_t q = 0; q < m; ++q)
         for (std::size_t j = 0; j < k; ++j) {
             const auto id = found.ids(q)[j];
-            if (id < 0) VSPACE_THROW(error, where, ": the index returned fewer than ", k, " neighbours");
+            if (id < 0)
+                VSPACE_THROW(error, where, ": the index returned ", j, " neighbours for query ", q, " (expected ", k,
+                             ")");
             g.ids[q * k + j] = static_cast<std::uint32_t>(id);
             g.distances[q * k + j] = found.distances(q)[j];
         }

@@ -1,0 +1,151 @@
+# SPDX-License-Identifier: MIT
+# The error-message rule of docs/reliability.md ("## Error messages"), as a test that needs
+# nothing but CMake:  cmake -DROOT=<source dir> -P tests/audit_messages.cmake
+#
+# Extracts every VSPACE_THROW(...) statement (balanced parentheses, string and character
+# literals skipped, any number of lines) from include/vspace/**/*.hpp and examples/cli/*.{cpp,hpp}
+# and fails, listing file:line and the statement, for each one that breaks the rule:
+#   library (include/): the message starts with the function (a "name: " literal, or a
+#     where / where_ / function / fn variable holding it) and says "expected", unless it is
+#       - an io_error carrying the system's reason (std::strerror),
+#       - a state error: invalid_argument whose remedy is the expectation, "(call ...)" / "(use ...)",
+#       - a forwarding helper whose message ends with its caller's parts (a parameter pack);
+#   CLI (examples/cli, prefixed "vspace COMMAND:" by main.cpp): a usage_error names the option,
+#     operand or file it is about; any other error names the file or option and says
+#     "expected", unless it is an io_error carrying std::strerror.
+cmake_minimum_required(VERSION 3.25)
+
+if(NOT ROOT)
+    message(FATAL_ERROR "audit_messages: -DROOT=<source dir> is required")
+endif()
+
+file(GLOB_RECURSE library_files ${ROOT}/include/vspace/*.hpp)
+file(GLOB cli_files ${ROOT}/examples/cli/*.cpp ${ROOT}/examples/cli/*.hpp)
+list(SORT library_files)
+list(SORT cli_files)
+
+set(marker "VSPACE_THROW(")
+string(LENGTH "${marker}" marker_length)
+set(total 0)
+set(failed 0)
+set(report "")
+
+# Sets `out_end` to the offset just past the parenthesis that closes the one opened before
+# `start` in `text` (-1 if none), skipping string and character literals.
+function(find_close text start out_end)
+    string(LENGTH "${text}" n)
+    set(depth 1)
+    set(quote "")
+    set(i ${start})
+    while(i LESS n)
+        string(SUBSTRING "${text}" ${i} 1 c)
+        math(EXPR i "${i} + 1")
+        if(quote)
+            if(c STREQUAL "\\")
+                math(EXPR i "${i} + 1")  # the escaped character
+            elseif(c STREQUAL quote)
+                set(quote "")
+            endif()
+        elseif(c STREQUAL "\"" OR c STREQUAL "'")
+            set(quote "${c}")
+        elseif(c STREQUAL "(")
+            math(EXPR depth "${depth} + 1")
+        elseif(c STREQUAL ")")
+            math(EXPR depth "${depth} - 1")
+            if(depth EQUAL 0)
+                set(${out_end} ${i} PARENT_SCOPE)
+                return()
+            endif()
+        endif()
+    endwhile()
+    set(${out_end} -1 PARENT_SCOPE)
+endfunction()
+
+# Counts a failure and appends it to `report` in the caller.
+function(flag file line why statement)
+    math(EXPR n "${failed} + 1")
+    set(failed ${n} PARENT_SCOPE)
+    set(report "${report}  ${file}:${line}: ${why}\n      ${statement}\n" PARENT_SCOPE)
+endfunction()
+
+foreach(path IN LISTS library_files cli_files)
+    file(RELATIVE_PATH rel ${ROOT} ${path})
+    set(is_cli FALSE)
+    if(rel MATCHES "^examples/cli/")
+        set(is_cli TRUE)
+    endif()
+    file(READ ${path} text)
+    set(line 1)
+    while(TRUE)
+        string(FIND "${text}" "${marker}" at)
+        if(at EQUAL -1)
+            break()
+        endif()
+        string(SUBSTRING "${text}" 0 ${at} before)
+        string(REGEX REPLACE "[^\n]" "" newlines "${before}")
+        string(LENGTH "${newlines}" count)
+        math(EXPR line "${line} + ${count}")
+        math(EXPR open "${at} + ${marker_length}")
+        string(SUBSTRING "${text}" ${open} -1 text)
+        # the macro's definition and mentions in comments are not statements
+        string(REGEX MATCH "[^\n]*$" line_start "${before}")
+        if(line_start MATCHES "#[ \t]*define|//")
+            continue()
+        endif()
+        find_close("${text}" 0 close)
+        if(close EQUAL -1)
+            flag(${rel} ${line} "no closing parenthesis" "${marker}...")
+            break()
+        endif()
+        math(EXPR inner_length "${close} - 1")
+        string(SUBSTRING "${text}" 0 ${inner_length} inner)
+        string(REGEX REPLACE "[ \t\r\n]+" " " inner "${inner}")
+        set(statement "${marker}${inner})")
+        math(EXPR total "${total} + 1")
+
+        # REGEX REPLACE would apply "^" again after each match: split at the first comma by hand
+        string(FIND "${inner}" "," comma)
+        string(SUBSTRING "${inner}" 0 ${comma} class)
+        string(REGEX REPLACE "^(vspace|cli)::" "" class "${class}")
+        math(EXPR comma "${comma} + 1")
+        string(SUBSTRING "${inner}" ${comma} -1 parts)
+        string(STRIP "${parts}" parts)
+        string(FIND "${inner}" "expected" has_expected)
+        string(FIND "${inner}" "strerror(" has_strerror)
+
+        if(NOT is_cli)
+            if(NOT parts MATCHES "^\"[A-Za-z_][A-Za-z0-9_:<>~]*: " AND NOT parts MATCHES "^(where|where_|function|fn) *,")
+                flag(${rel} ${line} "does not start with the function" "${statement}")
+            elseif(has_expected EQUAL -1)
+                if(class STREQUAL "io_error" AND NOT has_strerror EQUAL -1)
+                    # the system's reason says what was found
+                elseif(class STREQUAL "invalid_argument" AND parts MATCHES "[(;] ?(call|use) ")
+                    # a state error: the remedy is the expectation
+                elseif(parts MATCHES "[A-Za-z_][A-Za-z0-9_]*\\.\\.\\.$")
+                    # a forwarding helper: its callers' parts complete the message
+                else()
+                    flag(${rel} ${line} "says not what was expected" "${statement}")
+                endif()
+            endif()
+        elseif(class STREQUAL "usage_error")
+            if(NOT parts MATCHES "(^|[\" (])--?[a-z]|[A-Z][A-Z][A-Z][A-Z]|'")
+                flag(${rel} ${line} "names no option, operand or file" "${statement}")
+            endif()
+        else()
+            if(NOT parts MATCHES "'|(^|[\" (])--?[a-z]")
+                flag(${rel} ${line} "names no file or option" "${statement}")
+            elseif(has_expected EQUAL -1 AND NOT (class STREQUAL "io_error" AND NOT has_strerror EQUAL -1))
+                flag(${rel} ${line} "says not what was expected" "${statement}")
+            endif()
+        endif()
+    endwhile()
+endforeach()
+
+if(total LESS 100)
+    message(FATAL_ERROR "audit_messages: only ${total} VSPACE_THROW statements found under ${ROOT} (wrong ROOT?)")
+endif()
+if(failed GREATER 0)
+    message(FATAL_ERROR "audit_messages: ${failed} of ${total} VSPACE_THROW statements break the error-message rule "
+                        "of docs/reliability.md:\n${report}")
+endif()
+message(STATUS "audit_messages: all ${total} VSPACE_THROW statements follow the error-message rule")
