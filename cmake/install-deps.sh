@@ -11,7 +11,7 @@ packages=(
     g++ clang cmake make pkg-config file
     libeigen3-dev libxsimd-dev libboost-dev libboost-math-dev libspectra-dev
     libcli11-dev nlohmann-json3-dev libstb-dev zlib1g-dev
-    libgtest-dev libgmock-dev libbenchmark-dev libclang-rt-14-dev
+    libgtest-dev libgmock-dev libbenchmark-dev libclang-rt-14-dev clang-tidy
     dataset-fashion-mnist
 )
 for arg in "$@"; do

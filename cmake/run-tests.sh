@@ -3,8 +3,9 @@
 #   bash cmake/run-tests.sh            all steps below, then a summary; exit 1 if any failed
 # Steps (each runs even when an earlier one failed; builds keep going past a failing target, so
 # one broken file does not hide the results of the rest):
-#   release-build   Release build of everything: library tests, examples, the vspace tool, and
-#                   tests/compile (every public header compiled on its own)
+#   release-build   Release build of everything, warnings as errors (-DVSPACE_WERROR=ON): library
+#                   tests, examples, the vspace tool, and tests/compile (every public header
+#                   compiled on its own)
 #   release-tests   all tests (ctest -j2): unit tests, CLI tests, lessons, must-not-compile
 #                   tests, docs snippets
 #   odr             cmake/check-odr.sh on the per-level SIMD objects
@@ -15,6 +16,10 @@
 #                   search, deterministic parallel builds, UMAP/t-SNE SGD, k-means), run alone
 #   fuzz            Clang build of the libFuzzer targets only (fuzz_all, -DVSPACE_BUILD_FUZZ=ON), each
 #                   run for 30 s on a scratch copy of its corpus, 2 at a time (tests/fuzz/run-fuzz.sh)
+#   tidy            clang-tidy (.clang-tidy: bug-finding checks only) over the tool's sources, which
+#                   include every part of the library; any finding fails the step
+#   static          the small static tool (cmake/check-static.sh): size budget, and the same
+#                   answers at every SIMD dispatch level (AVX2-only and SSE4.2-only included)
 #   consumer        tests/consumer against the installed package (cmake --install, find_package)
 #   subdirectory    tests/consumer through add_subdirectory of this source tree
 # Environment: VSPACE_CI_DIR (build folder, default build/ci), VSPACE_JOBS (default 2),
@@ -24,7 +29,7 @@ set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=${VSPACE_CI_DIR:-$root/build/ci}
 jobs=${VSPACE_JOBS:-2}
-steps=${VSPACE_CI_STEPS:-"release-build release-tests odr noexcept sanitize-build sanitize-tests tsan fuzz consumer subdirectory"}
+steps=${VSPACE_CI_STEPS:-"release-build release-tests odr noexcept sanitize-build sanitize-tests tsan fuzz tidy static consumer subdirectory"}
 mkdir -p "$out"
 log_dir=$out/logs
 mkdir -p "$log_dir"
@@ -63,7 +68,7 @@ run_ctest() {  # run_ctest DIR
 }
 
 step_release_build() {
-    configure "$out/release" -DCMAKE_BUILD_TYPE=Release && build_all "$out/release"
+    configure "$out/release" -DCMAKE_BUILD_TYPE=Release -DVSPACE_WERROR=ON && build_all "$out/release"
 }
 
 step_release_tests() {
@@ -112,6 +117,22 @@ step_fuzz() {
     bash "$root/tests/fuzz/run-fuzz.sh" "$out/fuzz" 30 2
 }
 
+# The tool's commands between them include every public header; the lessons add nothing new.
+tidy_sources="main info knn build search quantize cluster similar outliers project map"
+
+step_tidy() {
+    # a compilation database from Clang's point of view; nothing is built
+    CC=clang CXX=clang++ configure "$out/tidy" -DCMAKE_BUILD_TYPE=Release -DCMAKE_EXPORT_COMPILE_COMMANDS=ON \
+        -DCMAKE_DISABLE_PRECOMPILE_HEADERS=ON -DVSPACE_BUILD_TESTS=OFF || return 1
+    local files=()
+    for f in $tidy_sources; do files+=("$root/examples/cli/$f.cpp"); done
+    printf '%s\n' "${files[@]}" | xargs -P "$jobs" -n 1 clang-tidy -p "$out/tidy" --quiet
+}
+
+step_static() {
+    bash "$root/cmake/check-static.sh" "$out/static"
+}
+
 step_consumer() {
     local prefix=$out/prefix
     rm -rf "$prefix" "$out/consumer"
@@ -137,6 +158,8 @@ run_step sanitize-build step_sanitize_build
 run_step sanitize-tests step_sanitize_tests
 run_step tsan step_tsan
 run_step fuzz step_fuzz
+run_step tidy step_tidy
+run_step static step_static
 run_step consumer step_consumer
 run_step subdirectory step_subdirectory
 

@@ -35,7 +35,12 @@ function(vspace_add_simd_library target)
     add_library(${target} STATIC ${sources})
     target_link_libraries(${target} PUBLIC vspace::vspace)
     target_compile_definitions(${target} PUBLIC VSPACE_SIMD_DISPATCH)
-    # Kernels are always optimized, also in Debug builds of the program around them.
-    target_compile_options(${target} PRIVATE -O3)
+    # Kernels are always optimized, also in Debug builds of the program around them; -O2 for the
+    # small static tool (-O3's extra unrolling costs size, and the kernels unroll themselves).
+    if(VSPACE_STATIC_CLI)
+        target_compile_options(${target} PRIVATE -O2)
+    else()
+        target_compile_options(${target} PRIVATE -O3)
+    endif()
     set_target_properties(${target} PROPERTIES POSITION_INDEPENDENT_CODE ON)
 endfunction()

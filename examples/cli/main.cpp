@@ -35,7 +35,9 @@ void report(std::string_view command, std::string message, std::string_view hint
 
 }  // namespace
 
-int main(int argc, char** argv) {
+namespace {
+
+int run_tool(int argc, char** argv) {
     using namespace vspace::cli;
 
     CLI::App app{"vspace " VSPACE_VERSION_STRING ": search, project, map and analyse embedding vectors", "vspace"};
@@ -121,4 +123,20 @@ int main(int argc, char** argv) {
         return failure;
     }
     return ok;
+}
+
+}  // namespace
+
+// Setting up the commands allocates too; nothing may escape as std::terminate's message.
+int main(int argc, char** argv) {
+    try {
+        return run_tool(argc, argv);
+    } catch (const std::exception& e) {  // fputs, not report: no allocation here
+        std::fputs("vspace: cannot start: ", stderr);
+        std::fputs(e.what(), stderr);
+        std::fputs("\n", stderr);
+    } catch (...) {
+        std::fputs("vspace: cannot start\n", stderr);
+    }
+    return failure;
 }

@@ -524,3 +524,23 @@ TEST(map_save, failure_leaves_the_old_file_and_no_temporary) {
     for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++files;
     EXPECT_EQ(files, 1u);
 }
+
+TEST(svg_numbers, fixed_decimals_round_the_exact_value_half_to_even_without_trailing_zeros) {
+    auto text = [](double v, int decimals) {
+        std::string s;
+        vspace::detail::append_number(s, v, decimals);
+        return s;
+    };
+    EXPECT_EQ(text(12.0, 1), "12");
+    EXPECT_EQ(text(12.25, 1), "12.2");   // an exact tie: to even
+    EXPECT_EQ(text(12.35, 1), "12.3");   // 12.35 is 12.34999999999999964 in binary: down
+    EXPECT_EQ(text(2.675, 2), "2.67");   // 2.67499999999999982: down, as std::to_chars does
+    EXPECT_EQ(text(0.05, 1), "0.1");     // 0.05 is just above 1/20
+    EXPECT_EQ(text(-0.04, 1), "0");      // no "-0"
+    EXPECT_EQ(text(-3.14159, 2), "-3.14");
+    EXPECT_EQ(text(999.96, 1), "1000");
+    EXPECT_EQ(text(0.5, 0), "0");
+    EXPECT_EQ(text(1.5, 0), "2");
+    EXPECT_EQ(text(7.000001, 6), "7.000001");
+    EXPECT_EQ(text(1e20, 1), "1e+20");   // huge: the shortest form (valid SVG)
+}

@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -157,9 +158,7 @@ public:
         parallel_for_dynamic(options.n_threads, queries.rows(), 64,
                              [&](std::size_t begin, std::size_t end, std::size_t) {
                                  for (std::size_t q = begin; q < end; ++q) {
-                                     const auto ids = found.ids(q);
-                                     const auto best =
-                                         rerank(queries.row_data(q), {ids.begin(), ids.end()}, kk);
+                                     const auto best = rerank(queries.row_data(q), found.ids(q), kk);
                                      for (std::size_t j = 0; j < best.size(); ++j) {
                                          result.ids(q)[j] = best[j].id;
                                          result.distances(q)[j] = best[j].distance;
@@ -181,7 +180,7 @@ private:
     }
 
     /// The candidates ordered by float distance (ties by id), the first kk, in reported units.
-    std::vector<neighbor> rerank(const float* q, std::vector<std::int64_t> ids, std::size_t kk) const {
+    std::vector<neighbor> rerank(const float* q, std::span<const std::int64_t> ids, std::size_t kk) const {
         std::vector<neighbor> out;
         out.reserve(ids.size());
         for (const std::int64_t id : ids) {

@@ -51,7 +51,8 @@ public:
         if (x < 0 || y < 0 || x >= static_cast<int>(img_.width) || y >= static_cast<int>(img_.height)) return;
         std::uint8_t* p = img_.pixels.data() + (static_cast<std::size_t>(y) * img_.width + x) * 3;
         const std::uint8_t src[3] = {c.r, c.g, c.b};
-        for (int k = 0; k < 3; ++k) p[k] = static_cast<std::uint8_t>(p[k] + a * (src[k] - p[k]) + 0.5f);
+        for (int k = 0; k < 3; ++k)  // the blend is in [0, 255]: + 0.5 and truncation round it
+            p[k] = static_cast<std::uint8_t>(p[k] + a * (src[k] - p[k]) + 0.5f);  // NOLINT(bugprone-incorrect-roundings)
     }
 
     /// A disc of radius r centred at (cx, cy), edge pixels weighted by coverage.

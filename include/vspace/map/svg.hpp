@@ -37,17 +37,40 @@ struct svg_measure {
     double height(text_role r) const { return size(r); }
 };
 
-/// A number with at most `decimals` decimals and no trailing zeros.
+/// A number with at most `decimals` (0 to 6) decimals and no trailing zeros. Integer arithmetic
+/// rather than std::to_chars with a precision, whose tables add 110 KB to a static binary, and
+/// rather than printf, which follows the locale's decimal comma.
 inline void append_number(std::string& out, double v, int decimals = 1) {
-    char buf[32];
-    auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, decimals);
-    std::string_view s(buf, static_cast<std::size_t>(r.ptr - buf));
-    if (s.find('.') != std::string_view::npos) {
-        while (s.back() == '0') s.remove_suffix(1);
-        if (s.back() == '.') s.remove_suffix(1);
+    static constexpr double scales[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
+    decimals = std::clamp(decimals, 0, 6);
+    // v x 10^decimals = p + low exactly (fma); round that exact value half to even, as
+    // std::to_chars would, so that 0.05 (just above 1/20 in binary) gives 0.1
+    const double p = v * scales[decimals], low = std::fma(v, scales[decimals], -p);
+    double scaled = std::floor(p), frac = p - scaled;  // exact; the true fraction is frac + low
+    if (frac == 0 && low < 0) scaled -= 1, frac = 1;   // just below an integer
+    if (frac > 0.5 || (frac == 0.5 && (low > 0 || (low == 0 && std::fmod(scaled, 2.0) != 0)))) scaled += 1;
+    if (!(std::fabs(scaled) < 1e15)) {  // huge or not finite: the shortest exact form
+        char buf[32];
+        out.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+        return;
     }
-    if (s == "-0") s = "0";
-    out += s;
+    auto units = static_cast<std::int64_t>(std::fabs(scaled));
+    if (units == 0) {
+        out += '0';
+        return;
+    }
+    int shown = decimals;
+    for (; shown > 0 && units % 10 == 0; --shown) units /= 10;  // no trailing zeros
+    char digits[24];  // backwards: decimals, point, integer part
+    int n = 0;
+    for (int i = 0; i < shown; ++i, units /= 10) digits[n++] = static_cast<char>('0' + units % 10);
+    if (shown > 0) digits[n++] = '.';
+    do {
+        digits[n++] = static_cast<char>('0' + units % 10);
+        units /= 10;
+    } while (units != 0);
+    if (scaled < 0) out += '-';
+    while (n > 0) out += digits[--n];
 }
 
 }  // namespace detail

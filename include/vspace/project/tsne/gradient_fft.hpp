@@ -178,7 +178,8 @@ private:
         const std::size_t n = pts.size() / 2, p = p_, g = boxes_ * p_;
         at.sx.resize(n), at.sy.resize(n), at.wx.resize(n * p), at.wy.resize(n * p);
         const double inv_delta = static_cast<double>(p) / h_;
-        const auto left = static_cast<double>((p - 1) / 2);  // nodes of the window left of the point's cell
+        const std::size_t left_nodes = (p - 1) / 2;  // nodes of the window left of the point's cell
+        const auto left = static_cast<double>(left_nodes);
         parallel_for(n_threads, n, [&](std::size_t begin, std::size_t end, std::size_t) {
             for (std::size_t i = begin; i < end; ++i)
                 for (std::size_t axis = 0; axis < 2; ++axis) {

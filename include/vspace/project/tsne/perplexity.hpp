@@ -82,7 +82,7 @@ inline int calibrate_point(std::span<const float> d2, double perplexity, std::sp
     for (int step = 0; f_lo < 0 && step < 64; ++step) hi = lo, f_hi = f_lo, lo -= 2, f_lo = excess(lo);
     for (int step = 0; f_hi > 0 && step < 64; ++step) lo = hi, f_lo = f_hi, hi += 2, f_hi = excess(hi);
     int status = 0;
-    double x = lo;
+    double x;  // every branch below sets it
     if (f_lo == 0 || f_hi == 0) {
         x = f_lo == 0 ? lo : hi;
     } else if (f_lo > 0 && f_hi < 0) {
