@@ -237,9 +237,10 @@ public:
         std::error_code ec;
         const auto bytes = std::filesystem::file_size(output_, ec);
         const std::string where = std::filesystem::absolute(output_, ec).string();
-        std::printf("wrote %s: %zu points, %s, %.1f MB in %.1f s%s\n", where.c_str(), n, method.c_str(),
-                    static_cast<double>(bytes) / 1e6, total.seconds(),
-                    vspace::map_format_of(output_) == vspace::map_format::html ? " (open it in a browser)" : "");
+        if (!common.quiet)  // the summary line, as build and search print one (docs/cli.md)
+            std::printf("wrote %s: %zu points, %s, %.1f MB in %.1f s%s\n", where.c_str(), n, method.c_str(),
+                        static_cast<double>(bytes) / 1e6, total.seconds(),
+                        vspace::map_format_of(output_) == vspace::map_format::html ? " (open it in a browser)" : "");
         if (report_) {
             std::printf("graph %.2f s, projection %.2f s, clusters %.2f s, write %.2f s\n", seconds_graph,
                         seconds_project, seconds_clusters, seconds_write);

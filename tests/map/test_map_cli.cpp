@@ -175,6 +175,7 @@ TEST_F(map_cli, png_svg_and_every_method) {
         ASSERT_EQ(r.status, 0) << method << ": " << r.err;
         EXPECT_EQ(slurp(file("m.png")).substr(1, 3), "PNG") << method;
         EXPECT_NE(r.out.find(", k = 10: trustworthiness "), std::string::npos) << r.out;
+        EXPECT_EQ(r.out.find("wrote "), std::string::npos) << "--quiet prints no summary\n" << r.out;
     }
     const auto r = run({file("x.npy"), "-o", file("m.svg"), "--method", "pca", "--density"});
     ASSERT_EQ(r.status, 0) << r.err;
