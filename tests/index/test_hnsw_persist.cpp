@@ -73,7 +73,9 @@ protected:
         base = random_matrix(200, 16, 1);
         index.add(base);
         for (std::int64_t id = 0; id < 200; id += 17) index.remove(id);  // tombstones are saved too
-        path = test::temp_path("persist.vsi");
+        // one file per test: CTest runs each test as its own process, in parallel
+        path = test::temp_path(std::string("persist_") + ::testing::UnitTest::GetInstance()->current_test_info()->name() +
+                               ".vsi");
         index.save(path);
         file = read_file(path);
     }

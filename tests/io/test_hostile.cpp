@@ -88,8 +88,11 @@ TEST(hostile_files, the_manifest_lists_every_file_and_covers_every_reader) {
     const std::set<std::string> readers{"npy", "fvecs", "ivecs", "bvecs", "word2vec_text", "glove",
                                         "word2vec_binary", "idx", "idx_gz", "hnsw", "folder"};
     EXPECT_EQ(kinds, readers);
-    for (const auto& k : readers)
-        if (k != "folder") EXPECT_TRUE(controls.count(k)) << "no valid control file for " << k;
+    for (const auto& k : readers) {
+        if (k != "folder") {
+            EXPECT_TRUE(controls.count(k)) << "no valid control file for " << k;
+        }
+    }
 }
 
 TEST(hostile_files, npy_files_are_refused_naming_the_file) {
