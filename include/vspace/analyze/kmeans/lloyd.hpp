@@ -217,7 +217,6 @@ private:
             for (std::size_t j = 0; j < k_; ++j)
                 if (j != a) half_gap_[a] = std::min(half_gap_[a], half_cc_[a * k_ + j]);
         for (std::size_t a = 0; a < k_; ++a) half_cc_[a * k_ + a] = std::numeric_limits<float>::infinity();
-        drift_f_.resize(k_);
         for (std::size_t j = 0; j < k_; ++j) drift_f_[j] = static_cast<float>(drift_[j]);
     }
 
