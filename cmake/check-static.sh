@@ -8,7 +8,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${1:-$root/build/static}
-budget=$((3584 * 1024))  # bytes: 3.5 MiB, a regression guard (the goal, 3 MB, is not met: docs/benchmarks.md)
+budget=3000000  # bytes: the goal, 3 MB (docs/benchmarks.md#binary-size: 2.58 MB on 2026-12-04)
 data=${VSPACE_FASHION_MNIST:-/usr/share/datasets/fashion-mnist}/t10k-images-idx3-ubyte.gz
 
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=MinSizeRel -DVSPACE_STATIC_CLI=ON \
@@ -18,7 +18,7 @@ cmake --build "$build" --target vspace_cli -j "${VSPACE_JOBS:-2}"
 tool=$build/vspace
 file "$tool" | grep -q "statically linked" || { echo "check-static: $tool is not statically linked"; exit 1; }
 size=$(stat -c %s "$tool")
-echo "check-static: $tool is $size bytes ($((size / 1024)) KiB; budget $((budget / 1024)) KiB)"
+echo "check-static: $tool is $size bytes (budget $budget)"
 [ "$size" -le "$budget" ] || { echo "check-static: over the budget"; exit 1; }
 
 work=$(mktemp -d)

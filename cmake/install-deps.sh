@@ -10,7 +10,7 @@ browser=0
 packages=(
     g++ clang cmake make pkg-config file
     libeigen3-dev libxsimd-dev libboost-dev libboost-math-dev libspectra-dev
-    libcli11-dev nlohmann-json3-dev libstb-dev zlib1g-dev
+    nlohmann-json3-dev libstb-dev zlib1g-dev
     libgtest-dev libgmock-dev libbenchmark-dev libclang-rt-14-dev clang-tidy
     dataset-fashion-mnist
 )

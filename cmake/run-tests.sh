@@ -118,7 +118,7 @@ step_fuzz() {
 }
 
 # The tool's commands between them include every public header; the lessons add nothing new.
-tidy_sources="main info knn build search quantize cluster similar outliers project map"
+tidy_sources="main command_line info knn build search quantize cluster similar outliers project map"
 
 step_tidy() {
     # a compilation database from Clang's point of view; nothing is built

@@ -11,7 +11,7 @@
 #       - a state error: invalid_argument whose remedy is the expectation, "(call ...)" / "(use ...)",
 #       - a forwarding helper whose message ends with its caller's parts (a parameter pack);
 #   CLI (examples/cli, prefixed "vspace COMMAND:" by main.cpp): a usage_error names the option,
-#     operand or file it is about; any other error names the file or option and says
+#     operand or file it is about (the parser's messages: through option::name()); any other error names the file or option and says
 #     "expected", unless it is an io_error carrying std::strerror.
 cmake_minimum_required(VERSION 3.25)
 
@@ -128,7 +128,8 @@ foreach(path IN LISTS library_files cli_files)
                 endif()
             endif()
         elseif(class STREQUAL "usage_error")
-            if(NOT parts MATCHES "(^|[\" (])--?[a-z]|[A-Z][A-Z][A-Z][A-Z]|'")
+            # an option or operand spelled out, a quoted value, or the parser's option (name())
+            if(NOT parts MATCHES "(^|[\" (])--?[a-z]|[A-Z][A-Z][A-Z][A-Z]|'|(\\.|->)name\\(\\)")
                 flag(${rel} ${line} "names no option, operand or file" "${statement}")
             endif()
         else()

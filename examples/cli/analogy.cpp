@@ -33,15 +33,15 @@ void print_words(const std::vector<vspace::similar_word>& words) {
 
 class analogy_command final : public cli::command {
 public:
-    void declare(CLI::App& app, cli::common_options&) override {
+    void declare(cli::command_line& app, cli::common_options&) override {
         app.add_option("VECTORS", vectors_, "Word vectors (word2vec text or binary, GloVe, fastText .vec)")->required();
         app.add_option("A", a_, "A in 'A is to B as C is to ?'")->required();
         app.add_option("B", b_, "B")->required();
         app.add_option("C", c_, "C")->required();
-        app.add_option("-k", k_, "Answers to print")->capture_default_str();
+        app.add_option("-k", k_, "Answers to print")->show_default();
         app.add_option("--method", method_, "add (3CosAdd: cosine to B - A + C) or mul (3CosMul score)")
-            ->check(CLI::IsMember({"add", "mul"}))
-            ->capture_default_str();
+            ->check(cli::one_of({"add", "mul"}))
+            ->show_default();
     }
 
     void run(const cli::common_options& common) override {

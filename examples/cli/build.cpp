@@ -27,18 +27,18 @@ namespace cli = vspace::cli;
 
 class build_command final : public cli::command {
 public:
-    void declare(CLI::App& app, cli::common_options& common) override {
+    void declare(cli::command_line& app, cli::common_options& common) override {
         app.add_option("BASE", base_, "Vectors to index (.npy, .fvecs, .bvecs, word2vec, GloVe, idx)");
         app.add_option("-o,--output", output_, "Output index file (conventionally .vsi)");
         app.add_option("--metric", metric_, "Distance: l2, cosine or ip (inner product)")
-            ->check(CLI::IsMember({"l2", "cosine", "ip", "hamming"}))
-            ->capture_default_str();
+            ->check(cli::one_of({"l2", "cosine", "ip", "hamming"}))
+            ->show_default();
         app.add_option("--index", index_, "Index kind saved: hnsw (the only one with a file format)")
-            ->check(CLI::IsMember({"flat", "hnsw"}))
-            ->capture_default_str();
+            ->check(cli::one_of({"flat", "hnsw"}))
+            ->show_default();
         app.add_option("--type", type_, "Vector kind indexed: f32 (i8 and b1 cannot be saved yet)")
-            ->check(CLI::IsMember({"f32", "i8", "b1"}))
-            ->capture_default_str();
+            ->check(cli::one_of({"f32", "i8", "b1"}))
+            ->show_default();
         hnsw_.declare_build(app);
         cli::add_seed_option(app, common);
     }

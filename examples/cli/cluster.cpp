@@ -22,19 +22,19 @@ namespace cli = vspace::cli;
 
 class cluster_command final : public cli::command {
 public:
-    void declare(CLI::App& app, cli::common_options& common) override {
+    void declare(cli::command_line& app, cli::common_options& common) override {
         app.add_option("INPUT", input_, "Vectors to cluster (.npy, .fvecs, .bvecs, word2vec, GloVe, idx)")->required();
         app.add_option("-k", k_, "Number of clusters")->required();
         app.add_option("-o,--output", output_, "Output .npy: int64 cluster id of each row")->required();
         app.add_option("--metric", metric_,
                        "l2 (k-means), cosine (spherical k-means) or hamming (k-majority; needs a bool .npy)")
-            ->check(CLI::IsMember({"l2", "cosine", "hamming"}))
-            ->capture_default_str();
+            ->check(cli::one_of({"l2", "cosine", "hamming"}))
+            ->show_default();
         app.add_option("--text", text_, "Text file, one line per row: name clusters by their distinctive words");
         app.add_option("--labels", labels_, "Category file, one line per row: name clusters by majority category");
         app.add_option("--centroids", centroids_, "Also write the centroids (float32 .npy, k x dims; not for hamming)");
-        app.add_option("--n-init", n_init_, "Restarts; the lowest inertia wins")->capture_default_str();
-        app.add_option("--max-iter", max_iter_, "Most Lloyd iterations per restart")->capture_default_str();
+        app.add_option("--n-init", n_init_, "Restarts; the lowest inertia wins")->show_default();
+        app.add_option("--max-iter", max_iter_, "Most Lloyd iterations per restart")->show_default();
         cli::add_seed_option(app, common);
     }
 

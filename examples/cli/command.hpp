@@ -7,10 +7,11 @@
 ///  1. Create examples/cli/frobnicate.cpp (CMake globs examples/cli/*.cpp into the tool and links
 ///     the objects directly, so the static registration object below is always kept).
 ///  2. In an anonymous namespace, derive from `vspace::cli::command`:
-///       - `declare(app, common)`: add positionals and options to the CLI11 sub-app, bound to
-///         members. `--threads` and `--quiet` are already there for every command; call
-///         `add_seed_option(app, common)` if the command is randomized. Use CLI11 checks
-///         (`->check(CLI::IsMember({...}))`) for closed choices: parse errors are reported for you.
+///       - `declare(app, common)`: add positionals and options to the `command_line`
+///         (command_line.hpp), bound to members. `--threads` and `--quiet` are already there for
+///         every command; call `add_seed_option(app, common)` if the command is randomized. Use
+///         checks (`->check(one_of({...}))`, `in_range`) for closed choices and ranges: parse
+///         errors are reported for you.
 ///       - `run(common)`: read inputs, call the library, write outputs. Report problems by
 ///         throwing: a `vspace::error` (a reader's, the library's, or your own `VSPACE_THROW`)
 ///         becomes exactly one line on stderr and exit status 1; `usage_error` gives status 2.
@@ -23,7 +24,7 @@
 ///  4. Document it in docs/cli.md and add bad-input cases to tests/cli/.
 #pragma once
 
-#include <CLI/App.hpp>
+#include "command_line.hpp"
 
 #include <vspace/core/error.hpp>
 
@@ -46,8 +47,9 @@ struct common_options {
     std::uint64_t seed = 42;
 };
 
-/// A wrong or missing command-line argument found after parsing (exit status 2, like a CLI11
-/// parse error), e.g. a required positional that `--demo` makes optional.
+/// A wrong or missing command-line argument (exit status 2): thrown by the parser, and by a
+/// command for what the parser cannot know, e.g. a required positional that `--demo` makes
+/// optional.
 class usage_error : public vspace::invalid_argument {
 public:
     using vspace::invalid_argument::invalid_argument;
@@ -59,7 +61,7 @@ class command {
 public:
     virtual ~command() = default;
     /// Adds this command's positionals and options to `app`, bound to members of `*this`.
-    virtual void declare(CLI::App& app, common_options& common) = 0;
+    virtual void declare(command_line& app, common_options& common) = 0;
     /// Does the work after a successful parse. Throws on failure (see the file comment).
     virtual void run(const common_options& common) = 0;
 };
@@ -87,9 +89,9 @@ struct registration {
 };
 
 /// Adds `--seed S` for randomized commands.
-inline void add_seed_option(CLI::App& app, common_options& common) {
+inline void add_seed_option(command_line& app, common_options& common) {
     app.add_option("--seed", common.seed, "Seed of the randomized steps (same seed and threads: same output)")
-        ->capture_default_str();
+        ->show_default();
 }
 
 }  // namespace vspace::cli

@@ -24,38 +24,38 @@ struct hnsw_flags {
     std::size_t ef_construction = 200;
     /// `--ef`: candidate list length while searching; at least k.
     std::size_t ef = default_ef;
-    CLI::Option* m_option = nullptr;
-    CLI::Option* ef_construction_option = nullptr;
-    CLI::Option* ef_option = nullptr;
+    option* m_option = nullptr;
+    option* ef_construction_option = nullptr;
+    option* ef_option = nullptr;
 
     static constexpr std::size_t default_ef = 64;
 
     /// Adds `--M` and `--ef-construction`.
-    void declare_build(CLI::App& app) {
+    void declare_build(command_line& app) {
         m_option = app.add_option("--M", m, "HNSW links per node (level 0 keeps 2M); more: higher recall, "
                                              "more memory, slower build")
-                       ->check(CLI::Range(std::size_t{2}, std::size_t{2048}))
-                       ->capture_default_str();
+                       ->check(in_range(std::size_t{2}, std::size_t{2048}))
+                       ->show_default();
         ef_construction_option =
             app.add_option("--ef-construction", ef_construction,
                            "HNSW candidates kept while inserting; more: a better graph, slower build")
-                ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20))
-                ->capture_default_str();
+                ->check(in_range(std::size_t{1}, std::size_t{1} << 20))
+                ->show_default();
     }
 
     /// Adds `--ef`.
-    void declare_search(CLI::App& app) {
+    void declare_search(command_line& app) {
         ef_option = app.add_option("--ef", ef,
                                    "HNSW candidates kept while searching (at least k; default max(64, k)); more: "
                                    "higher recall, slower search")
-                        ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 24))
-                        ->capture_default_str();
+                        ->check(in_range(std::size_t{1}, std::size_t{1} << 24))
+                        ->show_default();
     }
 
     /// The name of the first HNSW option given on the command line, or nullptr.
     const char* first_given() const {
-        for (const CLI::Option* o : {m_option, ef_construction_option, ef_option})
-            if (o != nullptr && o->count() > 0) return o == m_option ? "--M" : o == ef_option ? "--ef" : "--ef-construction";
+        for (const option* o : {m_option, ef_construction_option, ef_option})
+            if (o != nullptr && o->given()) return o == m_option ? "--M" : o == ef_option ? "--ef" : "--ef-construction";
         return nullptr;
     }
 
@@ -68,7 +68,7 @@ struct hnsw_flags {
     /// which must be at least k (a walk that keeps fewer candidates than it returns means
     /// nothing), otherwise max(64, k).
     std::size_t search_ef(std::size_t k) const {
-        if (ef_option != nullptr && ef_option->count() > 0) {
+        if (ef_option != nullptr && ef_option->given()) {
             if (ef < k)
                 VSPACE_THROW(usage_error, "--ef ", ef, " is less than the ", k,
                              " neighbours asked for (expected --ef >= k)");

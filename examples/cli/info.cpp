@@ -21,7 +21,7 @@ namespace {
 
 class info_command final : public vspace::cli::command {
 public:
-    void declare(CLI::App& app, vspace::cli::common_options&) override {
+    void declare(vspace::cli::command_line& app, vspace::cli::common_options&) override {
         app.add_option("FILE", file_, "Vector file to describe (.npy, .fvecs, .bvecs, word2vec, GloVe, idx)");
         app.add_flag("--simd", simd_, "Print the version and SIMD levels (the default without FILE)");
     }

@@ -176,34 +176,34 @@ double recall(const search_result& found, const search_result& exact) {
 
 class knn_command final : public cli::command {
 public:
-    void declare(CLI::App& app, cli::common_options& common) override {
+    void declare(cli::command_line& app, cli::common_options& common) override {
         app.add_option("BASE", base_, "Vectors to search in (.npy, .fvecs, .bvecs, word2vec, GloVe, idx)");
         app.add_option("QUERIES", queries_, "Vectors to search for (same dims as BASE)");
         app.add_option("-k", k_, "Neighbours per query; more than BASE has is clamped to BASE's size")
-            ->capture_default_str();
+            ->show_default();
         app.add_option("-o,--output", ids_, "Output .npy: int64 ids of BASE rows, queries x k, nearest first");
         app.add_option("--distances", distances_,
                        "Also write their distances: float32 .npy, queries x k (l2: Euclidean, cosine: 1 - cos, "
                        "ip: -dot)");
         app.add_option("--metric", metric_, "Distance: l2, cosine, ip (inner product) or hamming")
-            ->check(CLI::IsMember({"l2", "cosine", "ip", "hamming"}))
-            ->capture_default_str();
+            ->check(cli::one_of({"l2", "cosine", "ip", "hamming"}))
+            ->show_default();
         // Index kinds: "flat" is exact; "hnsw" is approximate, with its build and search
         // options (--M, --ef-construction, --ef) next to it.
         app.add_option("--index", index_,
                        "Index: flat (exact) or hnsw (approximate graph; with i8/b1 it searches the codes)")
-            ->check(CLI::IsMember({"flat", "hnsw"}))
-            ->capture_default_str();
+            ->check(cli::one_of({"flat", "hnsw"}))
+            ->show_default();
         hnsw_.declare_build(app);
         hnsw_.declare_search(app);
         app.add_option("--type", type_,
                        "Vector kind searched: f32 (as read), i8 or b1 (quantized, then re-ranked in float); "
                        "--metric hamming implies b1")
-            ->check(CLI::IsMember({"f32", "i8", "b1"}));
+            ->check(cli::one_of({"f32", "i8", "b1"}));
         rescore_option_ = app.add_option("--rescore", rescore_,
                                          "With --type i8|b1: re-rank the k x R best code matches by the float "
                                          "distance (default 4 for i8, 10 for b1; 1 = re-order the k found)")
-                              ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
+                              ->check(cli::in_range(std::size_t{1}, std::size_t{1} << 20));
         app.add_flag("--demo", demo_,
                      "Run on Fashion-MNIST (dataset-fashion-mnist): 60,000 base, 10,000 queries, k = 10, timed");
         cli::add_seed_option(app, common);
@@ -245,12 +245,12 @@ private:
         if (metric_ == "hamming") {
             if (!type_.empty() && type_ != "b1")
                 VSPACE_THROW(cli::usage_error, "--metric hamming compares bits (expected --type b1, got --type ", type_, ")");
-            if (rescore_option_->count() > 0)
+            if (rescore_option_->given())
                 VSPACE_THROW(cli::usage_error, "--rescore needs a float metric to re-rank by (l2, cosine or ip)");
             type_ = "b1";
         } else {
             if (type_.empty()) type_ = "f32";
-            if (type_ == "f32" && rescore_option_->count() > 0)
+            if (type_ == "f32" && rescore_option_->given())
                 VSPACE_THROW(cli::usage_error, "--rescore applies to --type i8 or b1 (f32 search is exact)");
         }
     }
@@ -269,7 +269,7 @@ private:
 
     /// --rescore R, or the default for codes of `type`.
     std::size_t rescore_for(const std::string& type) const {
-        if (rescore_option_->count() > 0) return rescore_;
+        if (rescore_option_->given()) return rescore_;
         return type == "b1" ? 10 : 4;  // binary codes lose more of the order than int8 ones
     }
 
@@ -330,7 +330,7 @@ private:
     std::int64_t k_ = 10;
     std::string metric_ = "l2", index_ = "flat", type_;  // type_ empty: f32, or b1 for hamming
     std::size_t rescore_ = 4;
-    CLI::Option* rescore_option_ = nullptr;
+    cli::option* rescore_option_ = nullptr;
     cli::hnsw_flags hnsw_;
     bool demo_ = false;
 };

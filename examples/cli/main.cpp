@@ -1,18 +1,17 @@
 // SPDX-License-Identifier: MIT
-// The `vspace` command-line tool: builds the CLI11 parser from the subcommands that registered
-// themselves (see command.hpp), runs the chosen one, and turns every failure into exactly one
-// line on stderr and a non-zero exit status (1: the data or a file, 2: the command line).
+// The `vspace` command-line tool: finds the subcommand named first among those that registered
+// themselves (see command.hpp), parses its options (command_line.hpp), runs it, and turns every
+// failure into exactly one line on stderr and a non-zero exit status (1: the data or a file,
+// 2: the command line).
 #include "command.hpp"
 
 #include <vspace/core/error.hpp>
 #include <vspace/version.hpp>
 
-#include <CLI/Config.hpp>
-#include <CLI/Formatter.hpp>
-
 #include <algorithm>
 #include <cstdio>
 #include <exception>
+#include <memory>
 #include <new>
 #include <string>
 #include <string_view>
@@ -37,89 +36,84 @@ void report(std::string_view command, std::string message, std::string_view hint
 
 namespace {
 
+/// The top-level help page: the commands with their summaries.
+std::string tool_help(const std::vector<vspace::cli::command_entry>& entries) {
+    std::string out = "vspace " VSPACE_VERSION_STRING ": search, project, map and analyse embedding vectors\n\n"
+                      "Usage: vspace COMMAND [OPTIONS] [ARGUMENTS]\n       vspace --help | --version\n\nCommands:\n";
+    std::size_t width = 0;
+    for (const auto& e : entries) width = std::max(width, e.name.size());
+    for (const auto& e : entries)
+        out.append("  ").append(e.name).append(width + 4 - e.name.size(), ' ').append(e.summary).append("\n");
+    out.append("\nRun 'vspace COMMAND --help' for a command's options. Documentation: docs/cli.md\n");
+    return out;
+}
+
 int run_tool(int argc, char** argv) {
     using namespace vspace::cli;
 
-    CLI::App app{"vspace " VSPACE_VERSION_STRING ": search, project, map and analyse embedding vectors", "vspace"};
-    app.set_version_flag("--version", VSPACE_VERSION_STRING);
-    app.require_subcommand(0, 1);
-    app.footer("Run 'vspace COMMAND --help' for a command's options. Documentation: docs/cli.md");
-
     std::vector<command_entry> entries = registry();
     std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
-
-    common_options common;
-    struct selected {
-        CLI::App* app;
-        std::string_view name;
-        std::unique_ptr<command> cmd;
-    };
-    std::vector<selected> commands;
-    for (const command_entry& e : entries) {
-        CLI::App* sub = app.add_subcommand(std::string(e.name), std::string(e.summary));
-        sub->add_option("--threads", common.n_threads, "Worker threads (0 = all cores)")
-            ->check(CLI::Range(0, 4096))
-            ->capture_default_str();
-        sub->add_flag("--quiet", common.quiet, "No progress output on stderr");
-        auto cmd = e.make();
-        cmd->declare(*sub, common);
-        commands.push_back({sub, e.name, std::move(cmd)});
-    }
-
-    // The command named on the line, for error messages (also when parsing fails part-way).
-    std::string_view current;
-    if (argc > 1)
-        for (const auto& c : commands)
-            if (c.name == argv[1]) current = c.name;
-
     const auto names = [&] {
         std::string out;
-        for (const auto& c : commands) out.append(out.empty() ? "" : ", ").append(c.name);
+        for (const auto& e : entries) out.append(out.empty() ? "" : ", ").append(e.name);
         return out;
     };
-    if (argc > 1 && current.empty() && argv[1][0] != '-') {
-        report({}, "unknown command '" + std::string(argv[1]) + "' (expected one of " + names() + ")",
+
+    const std::string_view first = argc > 1 ? argv[1] : "";
+    if (first == "--help" || first == "-h") {
+        std::fputs(tool_help(entries).c_str(), stdout);
+        return ok;
+    }
+    if (first == "--version") {
+        std::fputs(VSPACE_VERSION_STRING "\n", stdout);
+        return ok;
+    }
+    if (first.empty()) {
+        report({}, "a command is required (one of " + names() + ")", "; see 'vspace --help'");
+        return usage;
+    }
+    const auto entry = std::find_if(entries.begin(), entries.end(), [&](const auto& e) { return e.name == first; });
+    if (entry == entries.end()) {
+        report({}, (first[0] == '-' ? "unknown option '" : "unknown command '") + std::string(first) +
+                       "' (expected a command: one of " + names() + ")",
                "; see 'vspace --help'");
         return usage;
     }
 
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
-        if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(e);  // --help, --version
-        report(current, e.what(), current.empty() ? "; see 'vspace --help'"
-                                                  : "; see 'vspace " + std::string(current) + " --help'");
-        return usage;
-    }
-
-    auto chosen = std::find_if(commands.begin(), commands.end(), [](const auto& c) { return c.app->parsed(); });
-    if (chosen == commands.end()) {
-        report({}, "a command is required (one of " + names() + ")", "; see 'vspace --help'");
-        return usage;
-    }
+    const std::string name(entry->name);
+    const std::string hint = "; see 'vspace " + name + " --help'";
+    common_options common;
+    command_line line("vspace " + name, std::string(entry->summary));
+    line.add_option("--threads", common.n_threads, "Worker threads (0 = all cores)")
+        ->check(in_range(0, 4096))
+        ->show_default();
+    line.add_flag("--quiet", common.quiet, "No progress output on stderr");
+    const std::unique_ptr<command> cmd = entry->make();
+    cmd->declare(line, common);
 
     try {
-        chosen->cmd->run(common);
+        if (!line.parse({argv + 2, static_cast<std::size_t>(argc - 2)})) {  // --help
+            std::fputs(line.help().c_str(), stdout);
+            return std::fflush(stdout) == 0 ? ok : failure;
+        }
+        cmd->run(common);
     } catch (const usage_error& e) {
-        report(chosen->name, e.what(), "; see 'vspace " + std::string(chosen->name) + " --help'");
-        return usage;
-    } catch (const CLI::ParseError& e) {
-        report(chosen->name, e.what());
+        report(name, e.what(), hint);
         return usage;
     } catch (const vspace::error& e) {
-        report(chosen->name, e.what());
+        report(name, e.what());
         return failure;
     } catch (const std::bad_alloc&) {
-        report(chosen->name, "out of memory (the input is too large for this machine)");
+        report(name, "out of memory (the input is too large for this machine)");
         return failure;
     } catch (const std::exception& e) {
-        report(chosen->name, std::string("unexpected error: ") + e.what());
+        report(name, std::string("unexpected error: ") + e.what());
         return failure;
     }
 
     // Output printed to a full disk or closed pipe must not pass as success.
     if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
-        report(chosen->name, "cannot write to standard output");
+        report(name, "cannot write to standard output");
         return failure;
     }
     return ok;

@@ -44,26 +44,26 @@ constexpr std::size_t tsne_from = 50000;          // --method auto: t-SNE from h
 
 class map_command final : public cli::command {
 public:
-    void declare(CLI::App& app, cli::common_options& common) override {
+    void declare(cli::command_line& app, cli::common_options& common) override {
         app.add_option("INPUT", input_, "Vectors to map (.npy, .fvecs, .bvecs, word2vec, GloVe, idx)");
         app.add_option("-o,--output", output_, "Output: .html (interactive map), .png or .svg")->required();
         app.add_flag("--demo", demo_, "Map the 70,000 Fashion-MNIST images with their class names (no INPUT)");
         app.add_option("--labels", labels_, "Category file, one line per row: colours, legend, names");
         app.add_option("--text", text_, "Text file, one line per row: tooltips, search, cluster names");
         app.add_option("--method", method_, "Projection: auto (UMAP below 50,000 points, t-SNE from there; PCA below 16), umap, tsne or pca")
-            ->check(CLI::IsMember({"auto", "umap", "tsne", "pca"}))
-            ->capture_default_str();
+            ->check(cli::one_of({"auto", "umap", "tsne", "pca"}))
+            ->show_default();
         app.add_option("--metric", metric_, "Distance of the original space: l2 or cosine")
-            ->check(CLI::IsMember({"l2", "cosine"}))
-            ->capture_default_str();
+            ->check(cli::one_of({"l2", "cosine"}))
+            ->show_default();
         app.add_option("--clusters", clusters_,
                        "k-means clusters of the map, named on it (-1 = auto: about sqrt(n)/2 with --text, "
                        "else none; 0 = none)")
-            ->capture_default_str();
+            ->show_default();
         app.add_option("--neighbors", neighbors_,
                        "Nearest neighbours (original space) stored per point, lit up on click (0 = none)")
-            ->check(CLI::Range(0, 100))
-            ->capture_default_str();
+            ->check(cli::in_range(0, 100))
+            ->show_default();
         app.add_option("--query", query_, "Query vectors to place on the map with their neighbours lit up");
         app.add_option("--query-text", query_text_, "Text file, one line per query: shown beside its marker");
         app.add_option("--title", title_, "Title of the map (default: the input's file name)");
@@ -299,6 +299,6 @@ private:
     std::vector<std::uint8_t> demo_codes_;  // Fashion-MNIST class of each image
 };
 
-const cli::registration<map_command> registered{"map", "a data map: interactive HTML, PNG or SVG"};
+const cli::registration<map_command> registered{"map", "A data map: interactive HTML, PNG or SVG"};
 
 }  // namespace

@@ -71,18 +71,18 @@ vspace::knn_graph outlier_graph(vspace::matrix_view<float> x, std::size_t k, std
 
 class outliers_command final : public cli::command {
 public:
-    void declare(CLI::App& app, cli::common_options& common) override {
+    void declare(cli::command_line& app, cli::common_options& common) override {
         app.add_option("INPUT", input_, "Vectors (.npy, .fvecs, .bvecs, word2vec, GloVe, idx)")->required();
-        app.add_option("-n", n_, "Outliers to print")->capture_default_str();
-        app.add_option("-k", k_, "Neighbours per point")->capture_default_str();
+        app.add_option("-n", n_, "Outliers to print")->show_default();
+        app.add_option("-k", k_, "Neighbours per point")->show_default();
         app.add_option("--method", method_, "lof (local outlier factor) or knn (distance to the k-th neighbour)")
-            ->check(CLI::IsMember({"lof", "knn"}))
-            ->capture_default_str();
-        app.add_option("--metric", metric_, "l2 or cosine")->check(CLI::IsMember({"l2", "cosine"}))->capture_default_str();
+            ->check(cli::one_of({"lof", "knn"}))
+            ->show_default();
+        app.add_option("--metric", metric_, "l2 or cosine")->check(cli::one_of({"l2", "cosine"}))->show_default();
         app.add_option("--text", text_, "Text file, one line per row, printed beside each outlier");
         app.add_option("--graph", graph_, "kNN graph: exact, hnsw, or auto (exact below 20,000 rows)")
-            ->check(CLI::IsMember({"auto", "exact", "hnsw"}))
-            ->capture_default_str();
+            ->check(cli::one_of({"auto", "exact", "hnsw"}))
+            ->show_default();
         cli::add_seed_option(app, common);  // the HNSW graph's levels
     }
 

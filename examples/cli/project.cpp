@@ -54,39 +54,39 @@ struct projection {
 
 class project_command final : public cli::command {
 public:
-    void declare(CLI::App& app, cli::common_options& common) override {
+    void declare(cli::command_line& app, cli::common_options& common) override {
         app.add_option("INPUT", input_, "Vectors to map (.npy, .fvecs, .bvecs, word2vec, GloVe, idx)")->required();
         app.add_option("-o,--output", output_, "Coordinates: float32 .npy of shape (n, dims)")->required();
         app.add_option("--method", method_,
                        "Projection: auto (t-SNE below 50,000 points, UMAP from there, PCA when too few for "
                        "either; the choice is printed on stderr), tsne, umap or pca")
-            ->check(CLI::IsMember({"auto", "tsne", "umap", "pca"}))
-            ->capture_default_str();
+            ->check(cli::one_of({"auto", "tsne", "umap", "pca"}))
+            ->show_default();
         app.add_option("--metric", metric_, "Distance of the original space (t-SNE, UMAP): l2, cosine or hamming (bits)")
-            ->check(CLI::IsMember({"l2", "cosine", "hamming"}))
-            ->capture_default_str();
+            ->check(cli::one_of({"l2", "cosine", "hamming"}))
+            ->show_default();
         app.add_option("--neighbors", neighbors_, "UMAP neighbourhood size, counting the point itself")
-            ->check(CLI::Range(2, 200))
-            ->capture_default_str();
+            ->check(cli::in_range(2, 200))
+            ->show_default();
         app.add_option("--min-dist", min_dist_, "UMAP: smallest distance between points on the map")
-            ->check(CLI::Range(0.0, 1.0))
-            ->capture_default_str();
-        app.add_option("--dims", dims_, "Output dimensions")->check(CLI::Range(1, 1024))->capture_default_str();
+            ->check(cli::in_range(0.0, 1.0))
+            ->show_default();
+        app.add_option("--dims", dims_, "Output dimensions")->check(cli::in_range(1, 1024))->show_default();
         app.add_option("--epochs", epochs_, "UMAP epochs (0 = 500 up to 10,000 points, else 200)")
-            ->check(CLI::Range(0, 100000))
-            ->capture_default_str();
+            ->check(cli::in_range(0, 100000))
+            ->show_default();
         perplexity_option_ =
             app.add_option("--perplexity", perplexity_,
                            "t-SNE: effective neighbours per point, 1 <= P < (n - 1) / 3 (5 to 50 is typical)")
-                ->capture_default_str();
+                ->show_default();
         iterations_option_ = app.add_option("--iterations", iterations_,
                                             "t-SNE: gradient-descent iterations, the first 250 with early exaggeration")
-                                 ->check(CLI::Range(1, 100000))
-                                 ->capture_default_str();
+                                 ->check(cli::in_range(1, 100000))
+                                 ->show_default();
         app.add_flag("--report", report_, "Print timings and the map's quality on a sample of 5,000 points");
         app.add_option("--labels", labels_, "With --report: a label per row (text, one per line) for kNN accuracy");
         app.add_option("--test-rows", test_rows_, "With --labels: the last N rows are the test set (default n / 5)")
-            ->check(CLI::PositiveNumber);
+            ->check(cli::positive());
         cli::add_seed_option(app, common);
     }
 
@@ -110,7 +110,7 @@ public:
                              n, ")");
         }
         const std::string method = choose_method(n, common);
-        if (method != "tsne" && (perplexity_option_->count() > 0 || iterations_option_->count() > 0))
+        if (method != "tsne" && (perplexity_option_->given() || iterations_option_->given()))
             cli::warn(common, "--perplexity and --iterations are t-SNE options; %s ignores them", method.c_str());
         if (method == "tsne" && n < 4)
             VSPACE_THROW(vspace::invalid_argument, "'", input_, "' has ", n, " rows (expected at least 4 for t-SNE)");
@@ -346,11 +346,11 @@ private:
     float min_dist_ = 0.1f;
     double perplexity_ = 30;
     bool report_ = false;
-    CLI::Option* perplexity_option_ = nullptr;
-    CLI::Option* iterations_option_ = nullptr;
+    cli::option* perplexity_option_ = nullptr;
+    cli::option* iterations_option_ = nullptr;
 };
 
 const cli::registration<project_command> registered{"project",
-                                                    "a 2-D (or n-D) map of vectors: t-SNE, UMAP or PCA coordinates"};
+                                                    "A 2-D (or n-D) map of vectors: t-SNE, UMAP or PCA coordinates"};
 
 }  // namespace

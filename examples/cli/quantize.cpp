@@ -32,32 +32,32 @@ double relative_error(const vspace::matrix<float>& x, const vspace::matrix<float
 
 class quantize_command final : public cli::command {
 public:
-    void declare(CLI::App& app, cli::common_options&) override {
+    void declare(cli::command_line& app, cli::common_options&) override {
         app.add_option("INPUT", input_, "Vectors to quantize (.npy, .fvecs, .bvecs, word2vec, GloVe, idx)")->required();
         app.add_option("--type", type_, "Code kind: i8 (int8 .npy) or b1 (packed bits, uint8 .npy)")
             ->required()
-            ->check(CLI::IsMember({"i8", "b1"}));
+            ->check(cli::one_of({"i8", "b1"}));
         app.add_option("-o,--output", output_, "Output .npy of the codes")->required();
         mode_option_ = app.add_option("--mode", mode_,
                                       "i8: per_dimension (each dimension's range), symmetric (one scale, zero "
                                       "offset: for cosine/ip) or uniform (one range: for l2); default per_dimension")
-                           ->check(CLI::IsMember({"per_dimension", "symmetric", "uniform"}));
+                           ->check(cli::one_of({"per_dimension", "symmetric", "uniform"}));
         clip_option_ = app.add_option("--clip", clip_, "i8: fraction of values clipped at each end of a range")
-                           ->check(CLI::Range(0.0, 0.4999))
-                           ->capture_default_str();
+                           ->check(cli::in_range(0.0, 0.4999))
+                           ->show_default();
         threshold_option_ = app.add_option("--threshold", threshold_,
                                            "b1: bit j is x_j > threshold_j, with threshold the dimension's mean, "
                                            "zero (sign) or median; default mean")
-                                ->check(CLI::IsMember({"mean", "zero", "median"}));
+                                ->check(cli::one_of({"mean", "zero", "median"}));
         app.add_option("--save-quantizer", quantizer_out_,
                        "Also save the fitted scales/thresholds, to quantize other vectors the same way");
     }
 
     void run(const cli::common_options& common) override {
         const bool i8 = type_ == "i8";
-        if (!i8 && (mode_option_->count() > 0 || clip_option_->count() > 0))
+        if (!i8 && (mode_option_->given() || clip_option_->given()))
             VSPACE_THROW(cli::usage_error, "--mode and --clip apply to --type i8");
-        if (i8 && threshold_option_->count() > 0) VSPACE_THROW(cli::usage_error, "--threshold applies to --type b1");
+        if (i8 && threshold_option_->given()) VSPACE_THROW(cli::usage_error, "--threshold applies to --type b1");
         cli::check_output(output_);
         if (!quantizer_out_.empty()) {
             cli::check_output(quantizer_out_);
@@ -105,9 +105,9 @@ private:
     std::string input_, type_, output_, quantizer_out_;
     std::string mode_ = "per_dimension", threshold_ = "mean";
     double clip_ = 0;
-    CLI::Option* mode_option_ = nullptr;
-    CLI::Option* clip_option_ = nullptr;
-    CLI::Option* threshold_option_ = nullptr;
+    cli::option* mode_option_ = nullptr;
+    cli::option* clip_option_ = nullptr;
+    cli::option* threshold_option_ = nullptr;
 };
 
 const cli::registration<quantize_command> registered{"quantize", "Float vectors to int8 or binary codes (.npy)"};

@@ -21,7 +21,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
+#include <memory>
 #include <string>
 
 namespace {
@@ -35,12 +35,13 @@ std::string float_hnsw_metric(const std::string& path) {
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec))
         VSPACE_THROW(vspace::io_error, "cannot read '", path, "': it is a folder (expected an index file)");
-    std::ifstream in(path, std::ios::binary);
+    const std::unique_ptr<std::FILE, int (*)(std::FILE*)> in(std::fopen(path.c_str(), "rb"), &std::fclose);
     if (!in) VSPACE_THROW(vspace::io_error, "cannot open '", path, "': ", std::strerror(errno));
     vspace::file_header h;
-    in.read(reinterpret_cast<char*>(&h), sizeof h);
-    if (in.gcount() != static_cast<std::streamsize>(sizeof h))
-        VSPACE_THROW(vspace::format_error, "'", path, "' holds ", in.gcount(),
+    const std::size_t got = std::fread(&h, 1, sizeof h, in.get());
+    if (std::ferror(in.get())) VSPACE_THROW(vspace::io_error, "cannot read '", path, "': ", std::strerror(errno));
+    if (got != sizeof h)
+        VSPACE_THROW(vspace::format_error, "'", path, "' holds ", got,
                      " bytes, too few for an index header (expected at least ", sizeof h, ")");
     if (h.magic != vspace::index_file_magic)
         VSPACE_THROW(vspace::format_error, "'", path, "' is not a vspace index file (bad magic; expected a file from "
@@ -79,11 +80,11 @@ vspace::hnsw_index<M, float> open_index(const std::string& path, const cli::comm
 
 class search_command final : public cli::command {
 public:
-    void declare(CLI::App& app, cli::common_options&) override {
+    void declare(cli::command_line& app, cli::common_options&) override {
         app.add_option("INDEX", index_, "Index file written by 'vspace build'");
         app.add_option("QUERIES", queries_, "Vectors to search for (same dims as the index)");
         app.add_option("-k", k_, "Neighbours per query; more than the index holds is clamped to its size")
-            ->capture_default_str();
+            ->show_default();
         app.add_option("-o,--output", ids_, "Output .npy: int64 ids of indexed rows, queries x k, nearest first");
         app.add_option("--distances", distances_,
                        "Also write their distances: float32 .npy, queries x k (l2: Euclidean, cosine: 1 - cos, "

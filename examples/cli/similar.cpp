@@ -32,10 +32,10 @@ void print_words(const std::vector<vspace::similar_word>& words) {
 
 class similar_command final : public cli::command {
 public:
-    void declare(CLI::App& app, cli::common_options&) override {
+    void declare(cli::command_line& app, cli::common_options&) override {
         app.add_option("VECTORS", vectors_, "Word vectors (word2vec text or binary, GloVe, fastText .vec)")->required();
         app.add_option("WORD", word_, "The word to look up (exact, else lower case)")->required();
-        app.add_option("-k", k_, "Words to print")->capture_default_str();
+        app.add_option("-k", k_, "Words to print")->show_default();
     }
 
     void run(const cli::common_options& common) override {
