@@ -19,14 +19,14 @@ fi
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 build=$(cd "$1" && pwd) || exit 2
 seconds=$2 parallel=${3:-2}
-targets=${VSPACE_FUZZ_TARGETS:-"npy texmex word_vectors idx load map_text hnsw"}
+targets=${VSPACE_FUZZ_TARGETS:-"npy texmex word_vectors idx load map_text hnsw command_line"}
 runs=$build/fuzz-run
 
 max_len() {  # the largest input worth trying: a few seed files' worth
     case $1 in
         hnsw) echo 16384 ;;
         word_vectors) echo 8192 ;;
-        map_text) echo 2048 ;;
+        map_text | command_line) echo 2048 ;;
         *) echo 4096 ;;
     esac
 }
