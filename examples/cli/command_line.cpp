@@ -147,6 +147,12 @@ void command_line::store(option& o, std::string_view text) const {
 }
 
 bool command_line::parse(std::span<char* const> args) {
+    // Help wins over every other argument, even a wrong one ("--metric foo --help").
+    for (const char* a : args) {
+        const std::string_view arg = a;
+        if (arg == "--") break;
+        if (arg == "-h" || arg == "--help") return false;
+    }
     std::size_t next_positional = 0;
     const auto positional = [&](std::size_t i) -> option* {
         for (const auto& o : options_)
@@ -166,7 +172,6 @@ bool command_line::parse(std::span<char* const> args) {
             options_end = true;
             continue;
         }
-        if (arg == "-h" || arg == "--help") return false;
         // --name=value, -kVALUE, or a name whose value is the next argument.
         std::string_view name = arg, value;
         bool inline_value = false;

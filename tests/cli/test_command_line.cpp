@@ -84,6 +84,8 @@ TEST(command_line, help_stops_parsing_and_lists_everything) {
     fixture f;
     EXPECT_FALSE(f.parse({"in.npy", "--help"}));
     EXPECT_FALSE(f.parse({"-h"}));
+    EXPECT_FALSE(f.parse({"--metric", "manhattan", "--help"}));  // help wins over a wrong argument
+    EXPECT_THROW(f.parse({"in.npy", "-o", "x", "--", "--help"}), usage_error);  // after "--": a positional
     const std::string help = f.line.help();
     for (const char* part : {"Usage: vspace test [OPTIONS] INPUT", "A command to test the parser", "-o, --output FILE",
                              "--metric l2|cosine", "[default: l2]", "[default: 10]", "-k N", "--min-dist X",

@@ -117,7 +117,7 @@ TEST(idx, rejects_broken_gzip_before_allocating) {
     EXPECT_THROW_MSG(parse_idx_images(span_of(truncated), "t.gz"), format_error, "read_idx: 't.gz': the gzip stream is truncated");
     bytes corrupt = gz;
     corrupt[gz.size() - 6] ^= std::byte{0xff};  // inside the CRC-32 trailer
-    EXPECT_THROW_MSG(parse_idx_images(span_of(corrupt), "c.gz"), format_error, "corrupt gzip data (incorrect data check)");
+    EXPECT_THROW_MSG(parse_idx_images(span_of(corrupt), "c.gz"), format_error, "corrupt gzip data (incorrect data check; expected a valid gzip stream)");
     bytes garbage = gz;
     for (std::size_t i = 10; i < 40; ++i) garbage[i] = std::byte{0xff};
     EXPECT_THROW_MSG(parse_idx_images(span_of(garbage), "g.gz"), format_error, "corrupt gzip data");

@@ -81,7 +81,9 @@ inline idx_header idx_parse_prefix(std::span<const std::byte> b, std::string_vie
         format_fail(idx_function, name, "not an idx file (expected the magic 00 00 <type 08|09|0B|0C|0D|0E> <dims>)");
     if (ndim == 0 || ndim > idx_max_dims)
         format_fail(idx_function, name, "the header claims ", ndim, " dimensions (expected 1 to ", idx_max_dims, ")");
-    if (b.size() < 4 + 4 * ndim) format_fail(idx_function, name, "the file ends inside the header");
+    if (b.size() < 4 + 4 * ndim)
+        format_fail(idx_function, name, "the file ends inside the header (", b.size(), " bytes; expected ", 4 + 4 * ndim,
+                    " for ", ndim, " dimensions)");
     for (std::size_t k = 0; k < ndim; ++k) {
         const std::uint32_t d = load_be<std::uint32_t>(b.data() + 4 + 4 * k);
         if (d == 0) format_fail(idx_function, name, "dimension ", k, " is 0 (expected at least 1)");
@@ -91,7 +93,8 @@ inline idx_header idx_parse_prefix(std::span<const std::byte> b, std::string_vie
     std::size_t count = 0;
     if (!checked_product(h.shape, count) || !checked_mul(count, element_size(h.type), h.data_bytes) ||
         h.data_bytes > static_cast<std::size_t>(-1) - h.data_offset)
-        format_fail(idx_function, name, "the header's size overflows the address space");
+        format_fail(idx_function, name, "the header's shape overflows the address space (expected at most ",
+                    static_cast<std::size_t>(-1), " bytes)");
     size = h.data_offset + h.data_bytes;
     return h;
 }
@@ -132,13 +135,14 @@ public:
             done += want - z_.avail_out;
             if (rc == Z_STREAM_END) {
                 if (z_.avail_in == 0 && used_ == in_.size()) finished_ = true;
-                else if (inflateReset(&z_) != Z_OK) fail("cannot restart after a gzip member");
+                else if (inflateReset(&z_) != Z_OK)
+                    fail("zlib cannot start the next gzip member (expected another member or the end of the file)");
             } else if (rc == Z_BUF_ERROR && z_.avail_in == 0 && used_ == in_.size()) {
-                fail("the gzip stream is truncated");
+                fail("the gzip stream is truncated (expected more compressed data before the end of the file)");
             } else if (rc == Z_MEM_ERROR) {
                 throw std::bad_alloc();
             } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
-                fail(message("corrupt gzip data (", z_.msg ? z_.msg : "zlib error", ")").c_str());
+                fail(message("corrupt gzip data (", z_.msg ? z_.msg : "zlib error", "; expected a valid gzip stream)").c_str());
             }
         }
         return done;

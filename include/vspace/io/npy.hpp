@@ -117,10 +117,12 @@ public:
         for (; pos_ < text_.size(); ++pos_)  // numpy pads with spaces and ends with '\n'
             if (text_[pos_] != ' ' && text_[pos_] != '\n' && text_[pos_] != '\t' && text_[pos_] != '\r' &&
                 text_[pos_] != '\0')
-                fail("unexpected ", shown(text_[pos_]), " after the header dict at offset ", pos_);
-        if (!have_descr) fail("the header has no 'descr' (the dtype)");
-        if (!have_order) fail("the header has no 'fortran_order'");
-        if (!have_shape) fail("the header has no 'shape'");
+                fail("unexpected ", shown(text_[pos_]), " after the header dict at offset ", pos_,
+                     " (expected only padding)");
+        constexpr const char* keys = " (expected the keys 'descr', 'fortran_order' and 'shape')";
+        if (!have_descr) fail("the header has no 'descr' (the dtype)", keys);
+        if (!have_order) fail("the header has no 'fortran_order'", keys);
+        if (!have_shape) fail("the header has no 'shape'", keys);
         return h;
     }
 
@@ -151,7 +153,7 @@ private:
         ++pos_;
     }
     void once(bool& seen, std::string_view key) {
-        if (seen) fail("key '", key, "' appears twice in the header");
+        if (seen) fail("key '", key, "' appears twice in the header (expected each key once)");
         seen = true;
     }
 
@@ -161,10 +163,12 @@ private:
         if (q != '\'' && q != '"') fail("expected a quoted ", what, " at header offset ", pos_, ", got ", shown(q));
         const std::size_t start = ++pos_;
         while (pos_ < text_.size() && text_[pos_] != q && text_[pos_] != '\n') {
-            if (text_[pos_] == '\\') fail("unsupported character '\\' in a header string at offset ", pos_);
+            if (text_[pos_] == '\\')
+                fail("unsupported character '\\' in a header string at offset ", pos_, " (expected no escapes)");
             ++pos_;
         }
-        if (pos_ == text_.size() || text_[pos_] == '\n') fail("unterminated string in the header");
+        if (pos_ == text_.size() || text_[pos_] == '\n')
+            fail("unterminated string in the header (expected a closing ", q, " before the end of the line)");
         return text_.substr(start, pos_++ - start);
     }
 
@@ -177,7 +181,7 @@ private:
             pos_ += 5;
             return false;
         }
-        fail("'fortran_order' must be True or False (at header offset ", pos_, ")");
+        fail("expected True or False for 'fortran_order' at header offset ", pos_, ", got ", shown(peek()));
     }
 
     void descr(npy_header& h) {
@@ -213,13 +217,15 @@ private:
         for (;;) {
             skip_space();
             if (peek() == ')') break;
-            if (out.size() == npy_max_dims) fail("the shape has more than ", npy_max_dims, " dimensions");
+            if (out.size() == npy_max_dims)
+                fail("the shape has more than ", npy_max_dims, " dimensions (expected at most ", npy_max_dims, ")");
             const std::size_t start = pos_;
             while (pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9') ++pos_;
             if (start == pos_) fail("expected a dimension size at header offset ", pos_, ", got ", shown(peek()));
             std::size_t v = 0;
             if (std::from_chars(text_.data() + start, text_.data() + pos_, v).ec != std::errc{})
-                fail("dimension size '", clipped(text_.substr(start, pos_ - start)), "' is too large");
+                fail("dimension size '", clipped(text_.substr(start, pos_ - start)), "' is too large (expected at most ",
+                     static_cast<std::size_t>(-1), ")");
             out.push_back(v);
             if (peek() == 'L') ++pos_;  // Python 2 long suffix
             skip_space();
@@ -255,14 +261,17 @@ inline npy_header parse_npy_header(std::span<const std::byte> file, std::string_
     if (file.empty()) format_fail("read_npy", name, "the file is empty (expected a .npy header)");
     if (text.substr(0, 6) != detail::npy_magic)
         format_fail("read_npy", name, "not a .npy file (expected the magic \"\\x93NUMPY\")");
-    if (text.size() < 10) format_fail("read_npy", name, "the file ends inside the header");
+    if (text.size() < 10)
+        format_fail("read_npy", name, "the file ends inside the header (", text.size(), " bytes; expected at least 10)");
     const unsigned major = static_cast<unsigned char>(text[6]);
     std::size_t length = 0, prefix = 0;
     if (major == 1) {
         length = detail::load_le<std::uint16_t>(file.data() + 8);
         prefix = 10;
     } else if (major == 2 || major == 3) {
-        if (text.size() < 12) format_fail("read_npy", name, "the file ends inside the header");
+        if (text.size() < 12)
+            format_fail("read_npy", name, "the file ends inside the header (", text.size(),
+                        " bytes; expected at least 12 for version ", major, ")");
         length = detail::load_le<std::uint32_t>(file.data() + 8);
         prefix = 12;
     } else {
@@ -270,7 +279,8 @@ inline npy_header parse_npy_header(std::span<const std::byte> file, std::string_
                     " is not supported (expected 1.0, 2.0 or 3.0)");
     }
     if (length > detail::npy_max_header)
-        format_fail("read_npy", name, "header of ", length, " bytes exceeds the limit of ", detail::npy_max_header, " bytes");
+        format_fail("read_npy", name, "the header claims ", length, " bytes (expected at most ", detail::npy_max_header,
+                    ")");
     if (length > text.size() - prefix)
         format_fail("read_npy", name, "header claims ", length, " bytes but the file holds only ", text.size() - prefix,
                     " after the magic");
@@ -280,7 +290,7 @@ inline npy_header parse_npy_header(std::span<const std::byte> file, std::string_
     if (!detail::checked_product(h.shape, count) || !detail::checked_mul(count, element_size(h.type), h.data_bytes) ||
         !detail::checked_product(std::span(h.shape).subspan(h.shape.empty() ? 0 : 1), cols))
         format_fail("read_npy", name, "shape ", detail::shape_text(h.shape), " of ", element_name(h.type),
-                    " overflows the address space");
+                    " overflows the address space (expected at most ", static_cast<std::size_t>(-1), " bytes)");
     const std::size_t held = file.size() - h.data_offset;
     if (held != h.data_bytes)
         format_fail("read_npy", name, "header claims ", detail::shape_text(h.shape), " ", element_name(h.type), " (",

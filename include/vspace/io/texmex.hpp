@@ -46,7 +46,8 @@ inline texmex_shape texmex_check(std::span<const std::byte> file, element_type t
     std::size_t row = 0;
     for (std::size_t at = 0; at < file.size(); at += record, ++row) {
         if (file.size() - at < 4)
-            format_fail(function, name, "the file ends inside the dimension count of vector ", row, " (truncated)");
+            format_fail(function, name, "the file ends inside the dimension count of vector ", row, " (truncated: ",
+                        file.size() - at, " bytes left, expected 4 and the vector)");
         const std::int32_t di = load_le<std::int32_t>(file.data() + at);
         if (di != d)
             format_fail(function, name, "vector ", row, " has ", di, " dims (expected ", d, ", like vector 0)");

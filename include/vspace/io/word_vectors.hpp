@@ -230,7 +230,9 @@ inline word_vectors parse_word_vectors_text(std::span<const std::byte> file, std
         starts.erase(starts.begin());
         if (dims == 0) format_fail(detail::wv_function, name, "the header claims vectors of 0 dims (expected at least 1)");
         if (count == 0) format_fail(detail::wv_function, name, "the header claims 0 vectors (expected at least 1)");
-        if (starts.empty()) format_fail(detail::wv_function, name, "the header is not followed by vectors");
+        if (starts.empty())
+            format_fail(detail::wv_function, name, "the header is not followed by vectors (expected ", count,
+                        " lines of a word and ", dims, " values)");
         if (!more && starts.size() < limit && starts.size() != count)
             format_fail(detail::wv_function, name, "the header claims ", count, " vectors but the file holds ", starts.size(),
                         " lines of vectors");
@@ -306,7 +308,9 @@ inline word_vectors parse_word2vec_binary(std::span<const std::byte> file, std::
         skip_space();
         const std::size_t sp = text.find(' ', at);
         if (at == text.size() || sp == std::string_view::npos)
-            format_fail(detail::wv_function, name, "vector ", i, " (of ", count, "): the file ends before its word does (truncated?)");
+            format_fail(detail::wv_function, name, "vector ", i, " (of ", count,
+                        "): the file ends before its word does (truncated? expected a word, a space and ", dims,
+                        " floats)");
         words[i] = sanitize_utf8(text.substr(at, sp - at));
         at = sp + 1;
         if (text.size() - at < 4 * dims)

@@ -108,8 +108,10 @@ inline quantizer_file read_quantizer_file(const std::filesystem::path& path, qua
     unsigned char header[quantizer_header_bytes];
     const std::size_t got = std::fread(header, 1, sizeof header, file);
     if (got != sizeof header) fail("truncated header (expected ", sizeof header, " bytes, got ", got, ")");
-    if (std::memcmp(header, quantizer_magic.data(), 8) != 0) fail("not a vspace quantizer file (bad magic)");
-    if (fnv1a(header, 40) != get_u64(header + 40)) fail("header checksum mismatch (corrupt file)");
+    if (std::memcmp(header, quantizer_magic.data(), 8) != 0)
+        fail("not a vspace quantizer file (bad magic; expected a file written by a quantizer's save)");
+    if (const std::uint64_t sum = fnv1a(header, 40); sum != get_u64(header + 40))
+        fail("header checksum mismatch (expected ", get_u64(header + 40), ", got ", sum, ": the file is corrupt)");
     std::uint32_t version = 0;
     for (int i = 0; i < 4; ++i) version |= std::uint32_t{header[8 + i]} << (8 * i);
     if (version != quantizer_version) fail("unsupported format version ", version, " (expected ", quantizer_version, ")");
@@ -133,7 +135,8 @@ inline quantizer_file read_quantizer_file(const std::filesystem::path& path, qua
     if (std::fseek(file, static_cast<long>(quantizer_header_bytes), SEEK_SET) != 0 ||
         std::fread(payload.data(), 1, payload.size(), file) != payload.size())
         VSPACE_THROW(io_error, where, ": cannot read '", name, "' (expected ", payload.size(), " bytes of payload)");
-    if (fnv1a(payload.data(), payload.size()) != get_u64(header + 32)) fail("payload checksum mismatch (corrupt file)");
+    if (const std::uint64_t sum = fnv1a(payload.data(), payload.size()); sum != get_u64(header + 32))
+        fail("payload checksum mismatch (expected ", get_u64(header + 32), ", got ", sum, ": the file is corrupt)");
 
     quantizer_file f{kind, header[13], static_cast<std::size_t>(dims), {}};
     std::size_t at = 0;
