@@ -34,12 +34,12 @@ struct hnsw_flags {
     void declare_build(command_line& app) {
         m_option = app.add_option("--M", m, "HNSW links per node (level 0 keeps 2M); more: higher recall, "
                                              "more memory, slower build")
-                       ->check(in_range(std::size_t{2}, std::size_t{2048}))
+                       ->check(in_range(2, 2048))
                        ->show_default();
         ef_construction_option =
             app.add_option("--ef-construction", ef_construction,
                            "HNSW candidates kept while inserting; more: a better graph, slower build")
-                ->check(in_range(std::size_t{1}, std::size_t{1} << 20))
+                ->check(in_range(1, 1 << 20))
                 ->show_default();
     }
 
@@ -48,14 +48,14 @@ struct hnsw_flags {
         ef_option = app.add_option("--ef", ef,
                                    "HNSW candidates kept while searching (at least k; default max(64, k)); more: "
                                    "higher recall, slower search")
-                        ->check(in_range(std::size_t{1}, std::size_t{1} << 24))
+                        ->check(in_range(1, 1 << 24))
                         ->show_default();
     }
 
     /// The name of the first HNSW option given on the command line, or nullptr.
     const char* first_given() const {
         for (const option* o : {m_option, ef_construction_option, ef_option})
-            if (o != nullptr && o->given()) return o == m_option ? "--M" : o == ef_option ? "--ef" : "--ef-construction";
+            if (o != nullptr && o->given()) return o->name().c_str();
         return nullptr;
     }
 

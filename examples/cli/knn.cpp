@@ -203,7 +203,7 @@ public:
         rescore_option_ = app.add_option("--rescore", rescore_,
                                          "With --type i8|b1: re-rank the k x R best code matches by the float "
                                          "distance (default 4 for i8, 10 for b1; 1 = re-order the k found)")
-                              ->check(cli::in_range(std::size_t{1}, std::size_t{1} << 20));
+                              ->check(cli::in_range(1, 1 << 20));
         app.add_flag("--demo", demo_,
                      "Run on Fashion-MNIST (dataset-fashion-mnist): 60,000 base, 10,000 queries, k = 10, timed");
         cli::add_seed_option(app, common);
