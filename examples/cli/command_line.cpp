@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 namespace vspace::cli {
 
@@ -21,11 +22,6 @@ bool parse_real(std::string_view text, double& value) {
     const char* end = text.data() + text.size();
     const auto [ptr, ec] = std::from_chars(text.data(), end, value);
     return ec == std::errc{} && ptr == end && !text.empty() && std::isfinite(value);
-}
-
-std::string number_text(double x) {
-    char buf[32];
-    return {buf, static_cast<std::size_t>(std::snprintf(buf, sizeof buf, "%g", x))};
 }
 
 /// Joins the words of `text` so that line wrapping keeps them together ("[default: 10]").
@@ -59,6 +55,11 @@ void append_wrapped(std::string& out, std::string_view text, std::size_t indent,
 
 }  // namespace
 
+std::string real_text(double x) {
+    char buf[32];
+    return {buf, static_cast<std::size_t>(std::snprintf(buf, sizeof buf, "%g", x))};
+}
+
 check one_of(std::initializer_list<std::string_view> choices) {
     std::vector<std::string> allowed(choices.begin(), choices.end());
     std::string shape;
@@ -76,7 +77,7 @@ check in_range(double lo, double hi) {
     return {[lo, hi](std::string_view text) -> std::string {
                 double x = 0;
                 if (parse_real(text, x) && x >= lo && x <= hi) return {};
-                return "is not in the range [" + number_text(lo) + ", " + number_text(hi) + "]";
+                return "is not in the range [" + real_text(lo) + ", " + real_text(hi) + "]";
             },
             {}};
 }

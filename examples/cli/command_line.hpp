@@ -16,7 +16,6 @@
 #include <charconv>
 #include <concepts>
 #include <cstddef>
-#include <cstdio>
 #include <functional>
 #include <initializer_list>
 #include <memory>
@@ -27,6 +26,9 @@
 #include <vector>
 
 namespace vspace::cli {
+
+/// "0.1", "30", "1e+06": how help pages and messages write a real number.
+std::string real_text(double x);
 
 /// Checks one value given on the command line: returns why it is refused ("is not one of a,
 /// b"), or an empty string when it is fine.
@@ -125,8 +127,7 @@ private:
     template <class T>
     static std::string text_of(const T& value) {
         if constexpr (std::floating_point<T>) {
-            char buf[32];
-            return {buf, static_cast<std::size_t>(std::snprintf(buf, sizeof buf, "%g", static_cast<double>(value)))};
+            return real_text(static_cast<double>(value));
         } else if constexpr (std::integral<T>) {
             char buf[24];
             return {buf, std::to_chars(buf, buf + sizeof buf, value).ptr};
